@@ -1,0 +1,91 @@
+"""The parser contract: split a stream into raw records, then map each raw record to a Record.
+
+A parser is a class with a few declarations and three methods::
+
+    class MyParser(Parser):
+        name = "my-format"                      # unique; what users pass as format=
+        title = "My repository's JSON export"
+        media_types = ("application/json",)
+        patterns = ("*.myjson",)                # file-name globs, a hint for sniffing
+
+        def sniff(self, head: bytes) -> float:  # 0.0 (no) .. 1.0 (certainly mine); never raises
+            ...
+        def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+            ...                                 # stream raw records with their positions
+        def map(self, raw: RawRecord) -> Record:
+            ...                                 # one raw record -> one Record (may raise)
+
+:func:`recordparse.read` drives them: every raw record becomes a Record or a
+:class:`~recordparse.errors.Failure`, so one broken record never costs the good ones and nothing
+is lost silently. ``split`` yields a Failure for a candidate record it cannot frame; it raises
+:class:`~recordparse.errors.RecordParseError` when it cannot go on at all (the reader then reports
+the rest of the input as one failure).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from ..errors import Failure, RecordError
+from ..record import Position, Record
+from ..sources import Input
+
+__all__ = ["Parser", "RawRecord"]
+
+
+@attrs.frozen
+class RawRecord:
+    """One record as split from the stream, before mapping: ``data`` is whatever the parser's
+    ``split`` produced (text, a dict, an XML element), ``position`` where it starts, ``record_id``
+    its identifier when the splitter already knows it, ``context`` anything the splitter learned
+    about the surrounding document (an OAI response date, a dump's batch name)."""
+
+    data: Any
+    position: Position
+    record_id: str | None = None
+    context: Any = None
+
+
+class Parser(abc.ABC):
+    """Base class of every parser, built-in or plugin. See the module docstring."""
+
+    #: Unique format name, lower-case with hyphens (``vufind-text``).
+    name: ClassVar[str] = ""
+    #: A one-line human description.
+    title: ClassVar[str] = ""
+    #: Media types this parser reads.
+    media_types: ClassVar[tuple[str, ...]] = ()
+    #: File-name globs (``*.xml``) that make this parser a likelier choice; never decisive.
+    patterns: ClassVar[tuple[str, ...]] = ()
+    #: Source field name -> Record field, for documentation; parsers may use it to map.
+    field_map: ClassVar[dict[str, str]] = {}
+
+    @abc.abstractmethod
+    def sniff(self, head: bytes) -> float:
+        """Score how likely ``head`` (the first bytes of a decompressed input) is this format.
+
+        0.0 means no; 1.0 means certain. Must not raise: :func:`recordparse.detect` treats an
+        exception as 0 and reports it.
+        """
+
+    @abc.abstractmethod
+    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+        """Stream the raw records of ``inp`` in order, each with its :class:`Position`."""
+
+    @abc.abstractmethod
+    def map(self, raw: RawRecord) -> Record:
+        """Map one raw record to a :class:`Record`; raise :class:`RecordError` if it cannot."""
+
+    # ----------------------------------------------------------------------------------------
+    def fail(self, raw: RawRecord, reason: str, kind: str = "mapping") -> RecordError:
+        """Build the :class:`RecordError` for ``raw`` (for ``raise self.fail(raw, ...)``)."""
+        return RecordError(
+            raw.position, reason, kind=kind, record_id=raw.record_id, parser=self.name
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"

@@ -1,0 +1,290 @@
+"""The common record model: :class:`Record`, :class:`Person`, :class:`Access`, :class:`Position`.
+
+Every parser, whatever its source format, produces the same frozen value objects, so that a field
+means the same thing everywhere: ``doi`` is always a bare ``10.x/y``, ``date_published`` is always an
+ISO 8601 string at exactly the precision the source gave, ``language`` is always a BCP 47 tag.
+Whatever a parser could not map is kept in ``extra`` under its source name.
+
+Findings a parser makes while mapping (an ambiguous split, two values that disagree, a synthesised
+date part) are stored as plain dictionaries in ``extra["_flags"]`` so that they survive
+:meth:`Record.to_dict` / :meth:`Record.from_dict`; the validators turn them into :class:`Flag`
+objects without re-parsing anything.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+
+__all__ = [
+    "ACCESS_STATUSES",
+    "COAR_URIS",
+    "RECORD_KEYS",
+    "Access",
+    "Flag",
+    "Person",
+    "Position",
+    "Record",
+]
+
+#: The access statuses a :class:`Access` may carry (COAR access rights plus ``unknown``).
+ACCESS_STATUSES: Final = ("open", "embargoed", "restricted", "metadata_only", "unknown")
+
+#: COAR access-rights vocabulary URIs for each status (``unknown`` has none).
+COAR_URIS: Final[Mapping[str, str | None]] = types.MappingProxyType(
+    {
+        "open": "http://purl.org/coar/access_right/c_abf2",
+        "embargoed": "http://purl.org/coar/access_right/c_f1cf",
+        "restricted": "http://purl.org/coar/access_right/c_16ec",
+        "metadata_only": "http://purl.org/coar/access_right/c_14cb",
+        "unknown": None,
+    }
+)
+
+#: Exactly the keys of :meth:`Record.to_dict`, in order.
+RECORD_KEYS: Final = (
+    "id",
+    "format",
+    "type",
+    "title",
+    "abstract",
+    "authors",
+    "date_published",
+    "date_deposited",
+    "publisher",
+    "journal",
+    "issns",
+    "volume",
+    "issue",
+    "start_page",
+    "end_page",
+    "article_number",
+    "doi",
+    "urls",
+    "keywords",
+    "subjects",
+    "language",
+    "access",
+    "rights",
+    "license",
+    "institution",
+    "extra",
+)
+
+
+def _strings(values: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(values or ())
+
+
+def _freeze_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return types.MappingProxyType(dict(value or {}))
+
+
+def _thaw(value: Any) -> Any:
+    """Turn mapping proxies and tuples back into plain JSON-ready dicts and lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_thaw(v) for v in value]
+    return value
+
+
+@attrs.frozen
+class Position:
+    """Where a record (or a failure) was found.
+
+    ``source`` names the input, archive members joined with ``!`` (``dump.tar.gz!batch_1.json``);
+    ``record`` is the 1-based record number within that source; ``line`` is 1-based and
+    ``byte_offset`` counts bytes of the decompressed stream from 0. Either may be ``None`` when
+    the format cannot tell.
+    """
+
+    source: str
+    record: int
+    line: int | None = None
+    byte_offset: int | None = None
+
+    def __str__(self) -> str:
+        parts = [f"{self.source}: record {self.record}"]
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.byte_offset is not None:
+            parts.append(f"byte {self.byte_offset}")
+        return ", ".join(parts)
+
+
+@attrs.frozen
+class Person:
+    """One author, once, with the affiliations and ORCID the source gave for them."""
+
+    name: str
+    given: str | None = None
+    family: str | None = None
+    affiliations: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    orcid: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "given": self.given,
+            "family": self.family,
+            "affiliations": list(self.affiliations),
+            "orcid": self.orcid,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Person:
+        return cls(
+            name=data["name"],
+            given=data.get("given"),
+            family=data.get("family"),
+            affiliations=data.get("affiliations") or (),
+            orcid=data.get("orcid"),
+        )
+
+
+def _check_status(_: Any, __: Any, value: str) -> None:
+    if value not in ACCESS_STATUSES:
+        raise ValueError(f"access status must be one of {ACCESS_STATUSES}, not {value!r}")
+
+
+@attrs.frozen
+class Access:
+    """Whether the content (not the metadata) can be read, and why we think so.
+
+    ``status`` is one of :data:`ACCESS_STATUSES`; ``embargo_end`` is an ISO date, ``"permanent"``
+    for an embargo that never lifts, or ``None``; ``evidence`` quotes the source texts or fields
+    that decided the status.
+    """
+
+    status: str = attrs.field(default="unknown", validator=_check_status)
+    embargo_end: str | None = None
+    evidence: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+    @property
+    def coar_uri(self) -> str | None:
+        """The COAR access-rights URI of :attr:`status` (``None`` for ``unknown``)."""
+        return COAR_URIS[self.status]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "embargo_end": self.embargo_end,
+            "evidence": list(self.evidence),
+            "coar_uri": self.coar_uri,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Access:
+        data = data or {}
+        return cls(
+            status=data.get("status") or "unknown",
+            embargo_end=data.get("embargo_end"),
+            evidence=data.get("evidence") or (),
+        )
+
+
+def _persons(values: Iterable[Person | Mapping[str, Any]] | None) -> tuple[Person, ...]:
+    return tuple(v if isinstance(v, Person) else Person.from_dict(v) for v in values or ())
+
+
+def _access(value: Access | Mapping[str, Any] | None) -> Access:
+    return value if isinstance(value, Access) else Access.from_dict(value)
+
+
+@attrs.frozen
+class Record:
+    """One scholarly record, whatever format it came from.
+
+    Build it with keyword arguments; every field but ``format`` is optional. Lists are stored as
+    tuples and ``extra`` as a read-only mapping, so a Record can be shared freely between threads
+    and processes. ``position`` tells where the record was read; it is not part of equality or of
+    :meth:`to_dict`.
+    """
+
+    format: str
+    id: str | None = None
+    type: str | None = None
+    title: str | None = None
+    abstract: str | None = None
+    authors: tuple[Person, ...] = attrs.field(default=(), converter=_persons)
+    date_published: str | None = None
+    date_deposited: str | None = None
+    publisher: str | None = None
+    journal: str | None = None
+    issns: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    volume: str | None = None
+    issue: str | None = None
+    start_page: str | None = None
+    end_page: str | None = None
+    article_number: str | None = None
+    doi: str | None = None
+    urls: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    keywords: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    subjects: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    language: str | None = None
+    access: Access = attrs.field(factory=Access, converter=_access)
+    rights: str | None = None
+    license: str | None = None
+    institution: str | None = None
+    extra: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_freeze_mapping, hash=False
+    )
+    position: Position | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def flags(self) -> tuple[dict[str, Any], ...]:
+        """Findings the parser recorded while mapping (``extra["_flags"]``)."""
+        return tuple(self.extra.get("_flags", ()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data with exactly the keys of :data:`RECORD_KEYS`."""
+        out: dict[str, Any] = {}
+        for key in RECORD_KEYS:
+            value = getattr(self, key)
+            if key == "authors":
+                value = [p.to_dict() for p in value]
+            elif key == "access":
+                value = value.to_dict()
+            else:
+                value = _thaw(value)
+            out[key] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Record:
+        """Rebuild a Record from :meth:`to_dict` output (unknown keys are rejected)."""
+        unknown = set(data) - set(RECORD_KEYS)
+        if unknown:
+            raise ValueError(f"unknown Record keys: {sorted(unknown)}")
+        kwargs = {k: data[k] for k in RECORD_KEYS if k in data and data[k] is not None}
+        if "format" not in kwargs:
+            raise ValueError("a Record needs a 'format'")
+        return cls(**kwargs)
+
+
+@attrs.frozen
+class Flag:
+    """A validator's finding about one record.
+
+    ``code`` is a stable machine name (``embargoed``, ``invalid_issn``, ...), ``severity`` one of
+    ``info``, ``warning`` or ``error``; ``evidence`` quotes what led to the flag.
+    """
+
+    code: str
+    severity: str
+    message: str
+    evidence: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": list(self.evidence),
+            "field": self.field,
+        }

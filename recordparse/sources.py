@@ -1,0 +1,540 @@
+"""Opening sources: paths, bytes, file objects, directories and archives, with bounded decompression.
+
+A *source* is what a caller hands to :func:`recordparse.read`. It opens into one or more
+:class:`Input` objects: one per file, per archive member, per nested compressed layer. An Input
+is a binary stream of decompressed bytes plus a name that tells where it came from
+(``dump.tar.gz!batch_1.json``). Containers are recognised by their magic bytes, never by their
+names, and lxml or any other parser never sees a file name: only bytes that recordparse read.
+
+Decompression is bounded (total bytes and compression ratio); hitting a bound raises
+:class:`~recordparse.errors.LimitExceeded`, a corrupt or truncated stream raises
+:class:`~recordparse.errors.SourceError` at the point where it is noticed.
+
+This module also decodes text: :func:`detect_encoding` decides from a BOM, a declared charset or a
+strict UTF-8 check, and :func:`iter_lines` yields numbered lines with their byte offsets.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import io
+import lzma
+import os
+import re
+import tarfile
+import warnings
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import attrs
+
+from .errors import LimitExceeded, SourceError
+
+__all__ = [
+    "HEAD_SIZE",
+    "Input",
+    "Limits",
+    "RecordParseWarning",
+    "TextLine",
+    "decode_text",
+    "detect_encoding",
+    "iter_lines",
+    "open_inputs",
+]
+
+#: How many bytes of each input are available to :meth:`Parser.sniff <recordparse.Parser.sniff>`.
+HEAD_SIZE = 64 * 1024
+_CHUNK = 64 * 1024
+_MAX_NESTING = 4
+
+
+class RecordParseWarning(UserWarning):
+    """Something was read but deserves attention (an encoding fallback, a recovered value)."""
+
+
+@attrs.frozen
+class Limits:
+    """Safety bounds applied while opening sources. None of them is unlimited by default.
+
+    ``max_bytes``: decompressed bytes per input; ``max_ratio``: decompressed/compressed ratio,
+    checked once ``ratio_after`` bytes were produced; ``max_line``: bytes in one line of a
+    line-based format; ``max_record``: bytes in one record of a framed format.
+    """
+
+    max_bytes: int = 64 * 1024**3
+    max_ratio: float = 1000.0
+    ratio_after: int = 16 * 1024**2
+    max_line: int = 16 * 1024**2
+    max_record: int = 64 * 1024**2
+
+
+class _Counting(io.RawIOBase):
+    """Counts the bytes read through it (the compressed side of a decompressor)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+class _Bounded(io.RawIOBase):
+    """Reads a decompressor, enforcing :class:`Limits` and normalising its exceptions."""
+
+    def __init__(
+        self, name: str, inner: IO[bytes], counter: _Counting | None, limits: Limits
+    ) -> None:
+        self._name = name
+        self._inner = inner
+        self._counter = counter
+        self._limits = limits
+        self.produced = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._inner.read(len(buffer))
+        except (EOFError, OSError, zlib.error, lzma.LZMAError, ValueError, tarfile.TarError) as exc:
+            reason = str(exc) or type(exc).__name__
+            raise SourceError(
+                self._name, f"corrupt or truncated compressed data after {self.produced} bytes: {reason}"
+            ) from None
+        n = len(data)
+        buffer[:n] = data
+        self.produced += n
+        limits = self._limits
+        if self.produced > limits.max_bytes:
+            raise LimitExceeded(
+                self._name, f"decompressed size exceeds the limit of {limits.max_bytes} bytes"
+            )
+        if self._counter is not None and self.produced > limits.ratio_after:
+            ratio = self.produced / max(self._counter.count, 1)
+            if ratio > limits.max_ratio:
+                raise LimitExceeded(
+                    self._name,
+                    f"compression ratio {ratio:.0f} exceeds the limit of {limits.max_ratio:.0f} "
+                    "(a decompression bomb?)",
+                )
+        return n
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that first replays ``prefix`` then continues with ``rest``."""
+
+    def __init__(self, prefix: bytes, rest: IO[bytes]) -> None:
+        self._prefix = memoryview(prefix)
+        self._pos = 0
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._pos < len(self._prefix):
+            n = min(len(buffer), len(self._prefix) - self._pos)
+            buffer[:n] = self._prefix[self._pos : self._pos + n]
+            self._pos += n
+            return n
+        data = self._rest.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+
+def _peek(stream: IO[bytes], size: int) -> tuple[bytes, BinaryIO]:
+    """Read up to ``size`` bytes and return them with a stream that still starts at byte 0."""
+    chunks: list[bytes] = []
+    got = 0
+    while got < size:
+        chunk = stream.read(size - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    head = b"".join(chunks)
+    return head, io.BufferedReader(_Prefixed(head, stream), buffer_size=_CHUNK)
+
+
+@attrs.define
+class Input:
+    """One decompressed byte stream with its name and its first bytes for sniffing.
+
+    ``filename`` is the last path component (or archive member name) used for pattern matching;
+    ``encoding`` is set when the transport declared one (a text file object).
+    """
+
+    name: str
+    stream: BinaryIO
+    head: bytes
+    filename: str = ""
+    encoding: str | None = None
+
+
+def _kind(head: bytes) -> str | None:
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head[:3] == b"BZh":
+        return "bz2"
+    if head[:6] == b"\xfd7zXZ\x00":
+        return "xz"
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return "zip"
+    if len(head) > 262 and head[257:262] == b"ustar":
+        return "tar"
+    if head[:4] == b"\x28\xb5\x2f\xfd":
+        return "zstd"
+    return None
+
+
+def _unwrap(
+    name: str, filename: str, raw: IO[bytes], limits: Limits, depth: int, encoding: str | None
+) -> Iterator[Input]:
+    head, stream = _peek(raw, HEAD_SIZE)
+    kind = _kind(head)
+    if kind is None:
+        yield Input(name=name, stream=stream, head=head, filename=filename, encoding=encoding)
+        return
+    if depth >= _MAX_NESTING:
+        raise LimitExceeded(name, f"archives nested more than {_MAX_NESTING} deep")
+    if kind == "zstd":
+        raise SourceError(name, "zstd-compressed input is not supported; decompress it first")
+    if kind in ("gzip", "bz2", "xz"):
+        counter = _Counting(stream)
+        opener: Any = {"gzip": gzip.GzipFile, "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[kind]
+        inner = opener(fileobj=io.BufferedReader(counter, buffer_size=_CHUNK))
+        bounded = io.BufferedReader(_Bounded(name, inner, counter, limits), buffer_size=_CHUNK)
+        stem = re.sub(r"\.(gz|gzip|bz2|xz|tgz)$", "", filename, flags=re.I)
+        if filename.lower().endswith(".tgz"):
+            stem += ".tar"
+        yield from _unwrap(name, stem, bounded, limits, depth + 1, None)
+    elif kind == "zip":
+        yield from _zip_members(name, stream, limits, depth)
+    else:
+        yield from _tar_members(name, stream, limits, depth)
+
+
+def _member_ok(member_name: str) -> bool:
+    parts = member_name.replace("\\", "/").split("/")
+    base = parts[-1]
+    return bool(base) and not base.startswith(".") and "__MACOSX" not in parts
+
+
+def _zip_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Iterator[Input]:
+    # zipfile needs a seekable file: spool the archive in memory (zip central directories sit
+    # at the end, so a zip cannot be streamed); the size limit bounds that buffer.
+    data = stream.read(limits.max_record * 64 + 1)
+    if len(data) > limits.max_record * 64:
+        raise LimitExceeded(name, "zip archive too large to index in memory")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SourceError(name, f"corrupt zip archive: {exc}") from None
+    for info in infos:
+        if info.is_dir() or not _member_ok(info.filename):
+            continue
+        member = f"{name}!{info.filename}"
+        try:
+            opened = archive.open(info)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as exc:
+            raise SourceError(member, f"cannot open zip member: {exc}") from None
+        counter_in = max(info.compress_size, 1)
+        counting = _StaticCounter(counter_in)
+        bounded = io.BufferedReader(_Bounded(member, opened, counting, limits), buffer_size=_CHUNK)
+        yield from _unwrap(member, Path(info.filename).name, bounded, limits, depth + 1, None)
+
+
+class _StaticCounter(_Counting):
+    """A compressed-byte count known in advance (zip members)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+
+def _tar_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Iterator[Input]:
+    try:
+        archive = tarfile.open(fileobj=stream, mode="r|")
+        for info in archive:
+            if not info.isfile() or not _member_ok(info.name):
+                continue
+            member = f"{name}!{info.name}"
+            extracted = archive.extractfile(info)
+            if extracted is None:
+                continue
+            bounded = io.BufferedReader(
+                _Bounded(member, extracted, None, limits), buffer_size=_CHUNK
+            )
+            yield from _unwrap(member, Path(info.name).name, bounded, limits, depth + 1, None)
+    except tarfile.TarError as exc:
+        raise SourceError(name, f"corrupt tar archive: {exc}") from None
+
+
+class _TextAsBytes(io.RawIOBase):
+    """Encodes a text file object to UTF-8 on the fly."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = text
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = self._text.read(_CHUNK)
+            if not chunk:
+                return 0
+            self._pending = chunk.encode("utf-8", "surrogatepass")
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fname in sorted(filenames):
+            if not fname.startswith("."):
+                yield Path(dirpath) / fname
+
+
+def open_inputs(source: Any, *, limits: Limits | None = None) -> Iterator[Input]:
+    """Yield every :class:`Input` of ``source``.
+
+    ``source`` may be a path (``str`` or :class:`os.PathLike`) to a file or directory (walked in
+    sorted order, hidden files skipped), ``bytes``, or a binary or text file object. Archives
+    (zip, tar) yield one Input per regular-file member; gzip, bz2 and xz layers are removed.
+    """
+    limits = limits or Limits()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        yield from _unwrap("<bytes>", "", io.BytesIO(bytes(source)), limits, 0, None)
+        return
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if path.is_dir():
+            for file in _walk(path):
+                yield from _open_path(file, limits)
+            return
+        yield from _open_path(path, limits)
+        return
+    if hasattr(source, "read"):
+        name = str(getattr(source, "name", "<stream>"))
+        filename = Path(name).name if not name.startswith("<") else ""
+        probe = source.read(0)
+        if isinstance(probe, str):
+            enc_stream = io.BufferedReader(_TextAsBytes(source), buffer_size=_CHUNK)
+            yield from _unwrap(name, filename, enc_stream, limits, 0, "utf-8")
+        else:
+            yield from _unwrap(name, filename, source, limits, 0, None)
+        return
+    raise SourceError(repr(source)[:80], "not a path, bytes or file object")
+
+
+def _open_path(path: Path, limits: Limits) -> Iterator[Input]:
+    name = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise SourceError(name, f"cannot open: {exc.strerror or exc}") from None
+    with handle:
+        if not path.is_file():
+            raise SourceError(name, "not a regular file")
+        yield from _unwrap(name, path.name, handle, limits, 0, None)
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+
+
+def _bom(head: bytes) -> tuple[str, int] | None:
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc, len(bom)
+    return None
+
+
+def _canonical(label: str) -> str | None:
+    try:
+        name = codecs.lookup(label.decode("ascii") if isinstance(label, bytes) else label).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    # WHATWG: latin-1 and ascii labels mean windows-1252 on the web.
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+
+
+def _utf8_prefix_ok(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the head is not an error.
+        return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
+def detect_encoding(head: bytes, declared: str | None = None) -> tuple[str, int, str | None]:
+    """Decide how to decode a stream from its first bytes.
+
+    Returns ``(encoding, bom_length, note)``. Order: a BOM; a UTF-16 pattern without BOM; the
+    transport's ``declared`` charset; an XML declaration or HTML meta charset (honoured unless
+    the bytes are valid UTF-8 and the label disagrees, which gives a note); strict UTF-8;
+    windows-1252 as the fallback, with a note.
+    """
+    found = _bom(head)
+    if found:
+        return found[0], found[1], None
+    if len(head) >= 4 and head[0] == 0 and head[1] != 0 and head[2] == 0:
+        return "utf-16-be", 0, None
+    if len(head) >= 4 and head[0] != 0 and head[1] == 0 and head[3] == 0:
+        return "utf-16-le", 0, None
+    if declared:
+        enc = _canonical(declared)
+        if enc:
+            return enc, 0, None
+    match = _XML_DECL.match(head) or _META_CHARSET.search(head[:4096])
+    if match:
+        enc = _canonical(match.group(1).decode("ascii", "replace"))
+        if enc and enc != "utf-8":
+            if enc.startswith("utf-16") or enc.startswith("utf-32"):
+                enc = None  # declared UTF-16 without BOM but the bytes are ASCII-compatible
+            elif _utf8_prefix_ok(head) and re.search(rb"[\x80-\xff]", head):
+                return "utf-8", 0, f"declared {match.group(1).decode('ascii', 'replace')} but the bytes are valid UTF-8"
+            else:
+                return enc, 0, None
+    if _utf8_prefix_ok(head):
+        return "utf-8", 0, None
+    return "cp1252", 0, "not valid UTF-8; decoded as windows-1252"
+
+
+def decode_text(data: bytes, encoding: str = "utf-8") -> tuple[str, bool]:
+    """Decode ``data``; on a UTF-8 error fall back to windows-1252 (``True`` when it did)."""
+    try:
+        return data.decode(encoding), False
+    except UnicodeDecodeError:
+        if encoding not in ("utf-8", "utf-8-sig"):
+            return data.decode(encoding, "replace"), True
+    try:
+        return data.decode("cp1252"), True
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), True
+
+
+@attrs.frozen
+class TextLine:
+    """One line of a text input: 1-based ``number``, the ``offset`` of its first byte, its text
+    without the line ending, and whether it needed the windows-1252 fallback."""
+
+    number: int
+    offset: int
+    text: str
+    fallback: bool = False
+
+
+def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine]:
+    """Yield the lines of ``inp`` with line numbers and byte offsets.
+
+    Lines end at ``\\n`` only (``\\r\\n`` counts once; the ``\\r`` is stripped). Lines that are
+    not valid in the detected encoding are decoded as windows-1252 and reported once per input as
+    a :class:`RecordParseWarning`. A line longer than ``limits.max_line`` raises
+    :class:`~recordparse.errors.LimitExceeded`.
+    """
+    limits = limits or Limits()
+    encoding, bom, note = detect_encoding(inp.head, inp.encoding)
+    if note:
+        warnings.warn(f"{inp.name}: {note}", RecordParseWarning, stacklevel=2)
+    stream = inp.stream
+    if encoding.startswith(("utf-16", "utf-32")):
+        yield from _iter_wide_lines(inp, encoding, bom, limits)
+        return
+    offset = 0
+    if bom:
+        stream.read(bom)
+        offset = bom
+    number = 0
+    warned = note is not None
+    max_line = limits.max_line
+    while True:
+        raw = stream.readline(max_line + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_line and not raw.endswith(b"\n"):
+            raise LimitExceeded(
+                inp.name, f"line {number} at byte {offset} is longer than {max_line} bytes"
+            )
+        start = offset
+        offset += len(raw)
+        body = raw.rstrip(b"\r\n")
+        try:
+            text = body.decode(encoding)
+            fallback = False
+        except UnicodeDecodeError:
+            text, fallback = decode_text(body, encoding)
+            if not warned:
+                warnings.warn(
+                    f"{inp.name}: line {number} is not valid {encoding}; decoded as windows-1252",
+                    RecordParseWarning,
+                    stacklevel=2,
+                )
+                warned = True
+        yield TextLine(number, start, text, fallback)
+
+
+def _iter_wide_lines(
+    inp: Input, encoding: str, bom: int, limits: Limits
+) -> Iterator[TextLine]:
+    data = inp.stream.read(limits.max_record * 4 + 1)
+    if len(data) > limits.max_record * 4:
+        raise LimitExceeded(inp.name, "UTF-16/32 text input too large to decode")
+    text = data[bom:].decode(encoding, "replace")
+    unit = 4 if encoding.startswith("utf-32") else 2
+    offset = bom
+    for number, line in enumerate(text.split("\n"), start=1):
+        if number > 1 or line:
+            yield TextLine(number, offset, line.rstrip("\r"))
+        offset += len((line + "\n").encode(encoding)) if unit else 0
+
+
+def read_all(inp: Input, limit: int) -> bytes:
+    """Read a whole input, refusing more than ``limit`` bytes (single-document formats)."""
+    data = inp.stream.read(limit + 1)
+    if len(data) > limit:
+        raise LimitExceeded(inp.name, f"document larger than {limit} bytes")
+    return data
+
+
+def read_text(inp: Input, limit: int) -> tuple[str, str | None]:
+    """Read and decode a whole input; returns the text and a note when decoding needed care."""
+    data = read_all(inp, limit)
+    encoding, bom, note = detect_encoding(data[:HEAD_SIZE], inp.encoding)
+    text, fell_back = decode_text(data[bom:], encoding)
+    if fell_back and note is None:
+        note = f"not valid {encoding}; decoded as windows-1252"
+    if note:
+        warnings.warn(f"{inp.name}: {note}", RecordParseWarning, stacklevel=2)
+    return text, note
