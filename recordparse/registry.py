@@ -49,24 +49,7 @@ DISABLE_ENV = "RECORDPARSE_DISABLE_PLUGIN_AUTOLOAD"
 
 #: name -> "module:Class" for every built-in parser; imported lazily.
 BUILTIN_PARSERS: dict[str, str] = {
-    "vufind-text": "recordparse.formats.vufind_text:VuFindTextParser",
-    "vufind-solr-json": "recordparse.formats.vufind_solr:SolrJsonParser",
-    "vufind-solr-xml": "recordparse.formats.vufind_solr:SolrXmlParser",
-    "oai-pmh": "recordparse.formats.oai:OaiPmhParser",
-    "doaj-json": "recordparse.formats.doaj_json:DoajJsonParser",
-    "doaj-xml": "recordparse.formats.doaj_xml:DoajXmlParser",
-    "figshare-text": "recordparse.formats.figshare:FigshareTextParser",
-    "figshare-html": "recordparse.formats.figshare:FigshareHtmlParser",
-    "figshare-api": "recordparse.formats.figshare:FigshareApiParser",
-    "eprints-xml": "recordparse.formats.eprints:EprintsXmlParser",
-    "eprints-html": "recordparse.formats.eprints:EprintsHtmlParser",
-    "eprints-text": "recordparse.formats.eprints:EprintsTextParser",
-    "eprints-simple": "recordparse.formats.eprints:EprintsSimpleParser",
-    "dspace-html": "recordparse.formats.dspace:DspaceHtmlParser",
-    "dspace-text": "recordparse.formats.dspace:DspaceTextParser",
-    "zenodo-json": "recordparse.formats.zenodo:ZenodoJsonParser",
-    "hyrax-json": "recordparse.formats.hyrax:HyraxJsonParser",
-    "meta-tags": "recordparse.formats.meta_tags:MetaTagsParser",
+    # Each format module adds its own lines here, one per parser class.
 }
 
 #: Validator signature: a Record and the check context in, flags out.
