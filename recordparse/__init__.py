@@ -43,6 +43,7 @@ __all__ = [
     "FormatError",
     "Input",
     "LimitExceeded",
+    "Limits",
     "NoRecordError",
     "Parser",
     "Person",

@@ -104,7 +104,6 @@ def read(
     errors: Literal["raise", "skip"] = ...,
     registry: Registry | None = ...,
     limits: Limits | None = ...,
-    jobs: int = ...,
 ) -> Iterator[Record]: ...
 @overload
 def read(
@@ -114,7 +113,6 @@ def read(
     errors: Literal["collect"],
     registry: Registry | None = ...,
     limits: Limits | None = ...,
-    jobs: int = ...,
 ) -> Iterator[Record | Failure]: ...
 def read(
     source: Any,
@@ -123,27 +121,18 @@ def read(
     errors: ErrorPolicy = "raise",
     registry: Registry | None = None,
     limits: Limits | None = None,
-    jobs: int = 1,
 ) -> Iterator[Record] | Iterator[Record | Failure]:
     """Stream every record of ``source``.
 
     ``source`` is a path (file or directory), ``bytes``, or a binary or text file object;
     compressed files and archives are opened transparently. ``format`` names the parser (see
     ``recordparse formats``) and bypasses sniffing; without it each input is sniffed.
-    ``errors`` is the policy described in this module. ``jobs`` > 1 parses in that many worker
-    processes, output in input order.
+    ``errors`` is the policy described in this module.
     """
     if errors not in _POLICIES:
         raise ValueError(f"errors must be one of {_POLICIES}, not {errors!r}")
-    if jobs < 1:
-        raise ValueError("jobs must be at least 1")
     reg = registry or default_registry()
-    outcomes = _outcomes(source, format, reg, limits)
-    if jobs > 1:
-        from .parallel import parallel_outcomes
-
-        outcomes = parallel_outcomes(source, format, reg, limits, jobs)
-    return _apply_policy(outcomes, errors)
+    return _apply_policy(_outcomes(source, format, reg, limits), errors)
 
 
 def _outcomes(

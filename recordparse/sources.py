@@ -268,20 +268,23 @@ class _StaticCounter(_Counting):
 
 def _tar_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Iterator[Input]:
     try:
-        archive = tarfile.open(fileobj=stream, mode="r|")
-        for info in archive:
-            if not info.isfile() or not _member_ok(info.name):
-                continue
-            member = f"{name}!{info.name}"
-            extracted = archive.extractfile(info)
-            if extracted is None:
-                continue
-            bounded = io.BufferedReader(
-                _Bounded(member, extracted, None, limits), buffer_size=_CHUNK
-            )
-            yield from _unwrap(member, Path(info.name).name, bounded, limits, depth + 1, None)
+        with tarfile.open(fileobj=stream, mode="r|") as archive:
+            yield from _tar_stream(name, archive, limits, depth)
     except tarfile.TarError as exc:
         raise SourceError(name, f"corrupt tar archive: {exc}") from None
+
+
+def _tar_stream(name: str, archive: tarfile.TarFile, limits: Limits, depth: int) -> Iterator[Input]:
+    """Regular-file members only: links, devices and odd names are never opened."""
+    for info in archive:
+        if not info.isfile() or not _member_ok(info.name):
+            continue
+        member = f"{name}!{info.name}"
+        extracted = archive.extractfile(info)
+        if extracted is None:
+            continue
+        bounded = io.BufferedReader(_Bounded(member, extracted, None, limits), buffer_size=_CHUNK)
+        yield from _unwrap(member, Path(info.name).name, bounded, limits, depth + 1, None)
 
 
 class _TextAsBytes(io.RawIOBase):

@@ -14,10 +14,10 @@ from ..record import Person
 from .identifiers import normalize_orcid
 from .text import clean
 
-__all__ = ["make_person", "split_name", "undouble", "unique_people"]
+__all__ = ["make_corporate", "make_person", "split_name", "undouble", "unique_people"]
 
 _PARTICLES = frozenset(
-    "van von der den de del della di da das dos du la le zu ten ter vander van't d' al el bin ibn".split()
+    ["van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "zu", "ten", "ter", "vander", "van't", "d'", "al", "el", "bin", "ibn"]
 )
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
@@ -115,3 +115,16 @@ def unique_people(people: Iterable[Person | None]) -> list[Person]:
         index[key] = len(out)
         out.append(p)
     return out
+
+
+def make_corporate(name: str, *, affiliations: Iterable[str] = ()) -> Person | None:
+    """A :class:`Person` for a corporate author (MARC 110/710, VuFind ``author_corporate``).
+
+    The name is kept whole (entities decoded, whitespace cleaned) and never split into
+    ``given``/``family``: ``Unione matematica italiana`` has no family name.
+    """
+    text = clean(html.unescape(name)) if name else None
+    if not text:
+        return None
+    affs = [c for c in (clean(a) for a in affiliations) if c]
+    return Person(name=text, affiliations=tuple(dict.fromkeys(affs)))

@@ -11,6 +11,7 @@ __all__ = [
     "clean_list",
     "has_html",
     "is_truncated",
+    "split_pages",
     "strip_html",
     "untruncate",
 ]
@@ -72,3 +73,23 @@ def untruncate(teaser: str | None, full: str | None) -> bool:
     a = _WS.sub(" ", stem).strip()
     b = _WS.sub(" ", full).strip()
     return bool(a) and b.startswith(a) and len(b) > len(a)
+
+
+_PAGE = r"[A-Za-z]{0,3}\d+[A-Za-z]?"
+_PAGES = re.compile(rf"^(?:pp?\.?\s*)?({_PAGE})(?:\s*(?:[-‐‑‒–—]+|\bto\b)\s*({_PAGE}))?$", re.I)
+
+
+def split_pages(value: object) -> tuple[str | None, str | None]:
+    """``(start, end)`` from a page range: ``"123-145"``, ``"pp. 12–19"``, ``"e1234"``, ``"S5-S9"``.
+
+    The end page is kept as written, also when abbreviated (``"521-39"``): expanding it would be a
+    guess. A single page gives ``(page, None)``; text that is not a page range gives
+    ``(None, None)`` so the caller can keep it verbatim.
+    """
+    text = clean(value)
+    if not text:
+        return None, None
+    match = _PAGES.match(text)
+    if not match:
+        return None, None
+    return match.group(1), match.group(2)
