@@ -20,6 +20,7 @@ from .errors import (
     RecordError,
     RecordParseError,
     TooManyRecordsError,
+    UnknownFormatError,
 )
 from .formats.base import Parser, RawRecord
 from .record import Position, Record
@@ -150,6 +151,10 @@ def _outcomes(
             return
         try:
             parser = _parser_for(inp, format, registry)
+        except UnknownFormatError as exc:
+            reason = f"{exc.reason}; known formats: {', '.join(exc.known)}"
+            yield Failure(Position(inp.name, 1, 1, 0), reason, kind="format")
+            continue
         except RecordParseError as exc:
             yield Failure(Position(inp.name, 1, 1, 0), str(exc), kind="format")
             continue
@@ -198,8 +203,6 @@ def detect(
     Raises :class:`~recordparse.errors.UnknownFormatError` (listing the known formats) when
     nothing scores, and :class:`~recordparse.errors.SourceError` when the source cannot be read.
     """
-    from .errors import UnknownFormatError
-
     reg = registry or default_registry()
     for inp in open_inputs(source, limits=limits):
         ranked = reg.rank(inp.head, inp.filename)
