@@ -133,7 +133,15 @@ def read(
     if errors not in _POLICIES:
         raise ValueError(f"errors must be one of {_POLICIES}, not {errors!r}")
     reg = registry or default_registry()
+    if isinstance(format, str):
+        format = reg.get(format, _source_name(source))  # an unknown name fails now, not per input
     return _apply_policy(_outcomes(source, format, reg, limits), errors)
+
+
+def _source_name(source: Any) -> str:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return "<bytes>"
+    return str(getattr(source, "name", source))
 
 
 def _outcomes(

@@ -25,6 +25,7 @@ __all__ = [
     "RECORD_KEYS",
     "Access",
     "Flag",
+    "FrozenDict",
     "Person",
     "Position",
     "Record",
@@ -79,8 +80,25 @@ def _strings(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(values or ())
 
 
+class FrozenDict(dict[str, Any]):
+    """A read-only dict: ``extra`` stays JSON-ready and picklable while the Record is frozen."""
+
+    def _readonly(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("Record.extra is read-only; build a new Record with attrs.evolve")
+
+    __setitem__ = __delitem__ = _readonly
+    clear = pop = popitem = setdefault = update = _readonly
+    __ior__ = _readonly
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        raise TypeError("unhashable type: 'FrozenDict'")
+
+
 def _freeze_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return types.MappingProxyType(dict(value or {}))
+    return value if isinstance(value, FrozenDict) else FrozenDict(value or {})
 
 
 def _thaw(value: Any) -> Any:

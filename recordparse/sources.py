@@ -41,10 +41,13 @@ __all__ = [
     "Limits",
     "RecordParseWarning",
     "TextLine",
+    "decode_mixed",
     "decode_text",
     "detect_encoding",
     "iter_lines",
     "open_inputs",
+    "read_all",
+    "read_text",
 ]
 
 #: How many bytes of each input are available to :meth:`Parser.sniff <recordparse.Parser.sniff>`.
@@ -215,8 +218,14 @@ def _unwrap(
         raise SourceError(name, "zstd-compressed input is not supported; decompress it first")
     if kind in ("gzip", "bz2", "xz"):
         counter = _Counting(stream)
-        opener: Any = {"gzip": gzip.GzipFile, "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[kind]
-        inner = opener(fileobj=io.BufferedReader(counter, buffer_size=_CHUNK))
+        compressed = io.BufferedReader(counter, buffer_size=_CHUNK)
+        inner: Any
+        if kind == "gzip":
+            inner = gzip.GzipFile(fileobj=compressed)
+        elif kind == "bz2":
+            inner = bz2.BZ2File(compressed)
+        else:
+            inner = lzma.LZMAFile(compressed)
         bounded = io.BufferedReader(_Bounded(name, inner, counter, limits), buffer_size=_CHUNK)
         stem = re.sub(r"\.(gz|gzip|bz2|xz|tgz)$", "", filename, flags=re.I)
         if filename.lower().endswith(".tgz"):
@@ -310,11 +319,19 @@ class _TextAsBytes(io.RawIOBase):
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for fname in sorted(filenames):
-            if not fname.startswith("."):
-                yield Path(dirpath) / fname
+    """Files below ``root`` in sorted path order (``a.txt``, ``b/1.txt``, ``c.zip``); hidden
+    entries and symbolic links to directories are skipped."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        raise SourceError(str(root), f"cannot list directory: {exc.strerror or exc}") from None
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif entry.is_file():
+            yield Path(entry.path)
 
 
 def open_inputs(source: Any, *, limits: Limits | None = None) -> Iterator[Input]:
@@ -468,6 +485,8 @@ def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine
     """
     limits = limits or Limits()
     encoding, bom, note = detect_encoding(inp.head, inp.encoding)
+    if encoding == "cp1252" and note and note.startswith("not valid UTF-8"):
+        encoding, note = "utf-8", None  # decide line by line: mixed encodings are common
     if note:
         warnings.warn(f"{inp.name}: {note}", RecordParseWarning, stacklevel=2)
     stream = inp.stream
@@ -531,11 +550,28 @@ def read_all(inp: Input, limit: int) -> bytes:
     return data
 
 
+def decode_mixed(data: bytes) -> tuple[str, bool]:
+    """Decode UTF-8 text in which some lines are windows-1252 (``True`` when any line was)."""
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        pass
+    parts = [decode_text(line)[0] for line in data.split(b"\n")]
+    return "\n".join(parts), True
+
+
 def read_text(inp: Input, limit: int) -> tuple[str, str | None]:
-    """Read and decode a whole input; returns the text and a note when decoding needed care."""
+    """Read and decode a whole input; returns the text and a note when decoding needed care.
+
+    Undeclared non-UTF-8 bytes are decoded line by line, so a page that mixes UTF-8 and
+    windows-1252 keeps its UTF-8 lines intact.
+    """
     data = read_all(inp, limit)
     encoding, bom, note = detect_encoding(data[:HEAD_SIZE], inp.encoding)
-    text, fell_back = decode_text(data[bom:], encoding)
+    if encoding == "cp1252" and note and note.startswith("not valid UTF-8"):
+        text, fell_back = decode_mixed(data)
+    else:
+        text, fell_back = decode_text(data[bom:], encoding)
     if fell_back and note is None:
         note = f"not valid {encoding}; decoded as windows-1252"
     if note:

@@ -1,0 +1,72 @@
+"""Names, languages and text clean-up."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recordparse.normalize.languages import to_bcp47
+from recordparse.normalize.names import make_person, split_name, undouble, unique_people
+from recordparse.normalize.text import clean, is_truncated, strip_html, untruncate
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "family"),
+    [
+        ("Zhiliang Jia", "Zhiliang", "Jia"),
+        ("Jia, Zhiliang", "Zhiliang", "Jia"),
+        ("Byard, RW", "RW", "Byard"),
+        ("Rob V. van Nieuwpoort", "Rob V.", "van Nieuwpoort"),
+        ("Ames, Aaron D.", "Aaron D.", "Ames"),
+        ("Plato", None, "Plato"),
+        ("Martin Luther King Jr.", "Martin Luther", "King"),
+    ],
+)
+def test_split_name(name: str, given: str | None, family: str | None) -> None:
+    assert split_name(name) == (given, family)
+
+
+def test_undouble() -> None:
+    assert undouble("Alan LyonsAlan Lyons") == "Alan Lyons"
+    assert undouble("Byard, RW") == "Byard, RW"
+    assert undouble("Anna Anna") == "Anna Anna"
+    assert undouble("AnnaAnna") == "Anna"
+
+
+def test_people_are_unique_and_entities_decoded() -> None:
+    people = unique_people(
+        [make_person("J&uuml;rgen  M&auml;chann", affiliations=["A"]), make_person("Jürgen Mächann", affiliations=["B"]), make_person("  ")]
+    )
+    assert [(p.name, p.affiliations) for p in people] == [("Jürgen Mächann", ("A", "B"))]
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [("English", "en"), ("eng", "en"), ("EN", "en"), ("ger", "de"), ("deu", "de"), ("Deutsch", "de"),
+     ("fre", "fr"), ("Portuguese", "pt"), ("pt_BR", "pt-BR"), ("haw", "haw"), ("Italian", "it"), ("Klingonish", None)],
+)
+def test_languages(value: str, tag: str | None) -> None:
+    assert to_bcp47(value) == tag
+
+
+def test_text_helpers() -> None:
+    assert clean("  a \r\n b\u00a0c ") == "a b c"
+    assert clean("   ") is None
+    assert strip_html("<p>One<br>two &amp; <i>three</i></p>") == "One two & three"
+    assert is_truncated("On the basis of...") and not is_truncated("Complete.")
+    assert untruncate("On the basis of...", "On the basis of this review.")
+
+
+@given(st.text(max_size=100))
+def test_clean_and_strip_html_are_idempotent(text: str) -> None:
+    once = clean(text)
+    assert once is None or clean(once) == once
+    stripped = strip_html(text)
+    assert stripped is None or "  " not in stripped
+
+
+@given(st.text(max_size=40))
+def test_language_normaliser_never_raises_and_is_idempotent(text: str) -> None:
+    tag = to_bcp47(text)
+    assert tag is None or to_bcp47(tag) == tag

@@ -1,0 +1,141 @@
+"""Opening sources: every container kind, decoding, limits, and positions."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import tarfile
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from recordparse import LimitExceeded, SourceError
+from recordparse.sources import Limits, RecordParseWarning, detect_encoding, iter_lines, open_inputs
+
+TEXT = "first line\nsecond ligne é\nthird\n"
+
+
+def names_and_bytes(source: object, **kw: object) -> list[tuple[str, bytes]]:
+    return [(i.name, i.stream.read()) for i in open_inputs(source, **kw)]  # type: ignore[arg-type]
+
+
+def test_bytes_path_and_file_objects_give_the_same_bytes(tmp_path: Path) -> None:
+    raw = TEXT.encode()
+    path = tmp_path / "a.txt"
+    path.write_bytes(raw)
+    assert names_and_bytes(raw) == [("<bytes>", raw)]
+    assert names_and_bytes(path) == [(str(path), raw)]
+    assert names_and_bytes(io.BytesIO(raw))[0][1] == raw
+    assert names_and_bytes(io.StringIO(TEXT))[0][1] == raw
+
+
+@pytest.mark.parametrize(
+    "compress",
+    [gzip.compress, bz2.compress, lzma.compress, lambda b: gzip.compress(b[:10]) + gzip.compress(b[10:])],
+    ids=["gzip", "bz2", "xz", "multi-member-gzip"],
+)
+def test_compressed_inputs_are_opened_by_magic_not_name(tmp_path: Path, compress) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "misleading.txt"
+    path.write_bytes(compress(TEXT.encode()))
+    [(name, data)] = names_and_bytes(path)
+    assert data == TEXT.encode()
+
+
+def test_directories_are_walked_in_sorted_order_and_archives_expanded(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("two")
+    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / ".hidden").write_text("never")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("inner/x.txt", "zip-x")
+        zf.writestr("__MACOSX/._x.txt", "junk")
+    (tmp_path / "c.zip").write_bytes(buf.getvalue())
+    tbuf = io.BytesIO()
+    with tarfile.open(fileobj=tbuf, mode="w:gz") as tf:
+        for member, content in (("d/1.txt", b"tar-1"), ("../evil.txt", b"evil")):
+            info = tarfile.TarInfo(member)
+            info.size = len(content)
+            tf.addfile(info, io.BytesIO(content))
+        link = tarfile.TarInfo("link")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        tf.addfile(link)
+    (tmp_path / "d.tar.gz").write_bytes(tbuf.getvalue())
+    got = [(Path(n).name if "!" not in n else n.split("!", 1)[1], d) for n, d in names_and_bytes(tmp_path)]
+    assert got == [
+        ("a.txt", b"one"),
+        ("2.txt", b"two"),
+        ("inner/x.txt", b"zip-x"),
+        ("d/1.txt", b"tar-1"),
+        ("../evil.txt", b"evil"),  # read as data, never extracted anywhere
+    ]
+
+
+def test_decompression_bomb_is_stopped_by_the_ratio_limit() -> None:
+    bomb = gzip.compress(b"\0" * (40 * 1024 * 1024))
+    limits = Limits(ratio_after=1024 * 1024, max_ratio=100)
+    with pytest.raises(LimitExceeded, match="ratio"):
+        for inp in open_inputs(bomb, limits=limits):
+            while inp.stream.read(1 << 20):
+                pass
+
+
+def test_truncated_gzip_is_reported_with_the_source_name(tmp_path: Path) -> None:
+    path = tmp_path / "cut.gz"
+    import random
+
+    noise = random.Random(1).randbytes(20000)
+    path.write_bytes(gzip.compress(noise)[:5000])
+    with pytest.raises(SourceError, match="cut.gz"):
+        for inp in open_inputs(path):
+            inp.stream.read()
+
+
+def test_missing_file_is_a_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="nope"):
+        list(open_inputs(tmp_path / "nope"))
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xef\xbb\xbfabc", "utf-8"),
+        ("abc".encode("utf-16"), "utf-16-le"),
+        ("<a>é</a>".encode("utf-16-be"), "utf-16-be"),
+        (b'<?xml version="1.0" encoding="ISO-8859-1"?><a>\xe9</a>', "cp1252"),
+        (b"plain ascii", "utf-8"),
+        ("caf\u00e9".encode(), "utf-8"),
+        (b"caf\xe9 \x93quoted\x94", "cp1252"),
+    ],
+)
+def test_detect_encoding(data: bytes, expected: str) -> None:
+    assert detect_encoding(data)[0] == expected
+
+
+def test_lines_have_numbers_and_byte_offsets_and_crlf_is_one_ending() -> None:
+    data = "a\r\nbé\r\n\r\nc".encode()
+    [inp] = open_inputs(data)
+    lines = [(ln.number, ln.offset, ln.text) for ln in iter_lines(inp)]
+    assert lines == [(1, 0, "a"), (2, 3, "bé"), (3, 8, ""), (4, 10, "c")]
+
+
+def test_mixed_encodings_fall_back_per_line_with_a_warning() -> None:
+    data = "utf8 é\n".encode() + b"cp1252 \x93q\x94\n"
+    [inp] = open_inputs(data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lines = list(iter_lines(inp))
+    assert [ln.text for ln in lines] == ["utf8 é", "cp1252 \u201cq\u201d"]
+    assert [ln.fallback for ln in lines] == [False, True]
+    assert any(issubclass(w.category, RecordParseWarning) and "line 2" in str(w.message) for w in caught)
+
+
+def test_overlong_line_is_a_limit_error() -> None:
+    [inp] = open_inputs(b"x" * 5000 + b"\n")
+    with pytest.raises(LimitExceeded, match="line 1"):
+        list(iter_lines(inp, limits=Limits(max_line=1000)))
