@@ -1,0 +1,499 @@
+"""DOAJ article JSON in every shape DOAJ hands it out: API, search results, data dump, ES scroll.
+
+One article is ``{id, created_date, last_updated, admin{..}, bibjson{title, abstract, year, month,
+start_page, end_page, identifier[], author[], journal{..}, keywords[], link[], subject[]}}``
+(format note ``doaj-vufind.md`` §3). It arrives as:
+
+- a single article from ``GET /api/vN/articles/{id}`` (v1 to v4), which moves ``start_page`` and
+  ``end_page`` into ``bibjson.journal`` (both places are read);
+- a search response ``{total, page, pageSize, results[..]}``;
+- the public data dump: a ``.tar.gz`` of ``article_batch_N.json`` files, each one JSON array of up
+  to 100,000 articles (the sources layer opens the archive; each array is streamed here);
+- Elasticsearch scroll hits ``{_index, _type, _id, _source{..}}`` from the 2014 dumps, with an
+  extra ``index{}`` block, ``journal.license[]`` and language names, one per line or wrapped in a
+  search response ``{hits: {hits: [..]}}``;
+- JSON Lines of articles or of hits.
+
+Value quirks handled: month as a number, a name or ``"0"``; two-digit years; DOIs given as URLs;
+``n/a`` as a page; article numbers in ``start_page``; HTML in titles and abstracts; HTML entities
+in names; ISSNs listed only in ``journal.issns``. DOAJ indexes only open-access journals, so every
+article is ``open`` with that as evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+from ..builder import RecordBuilder
+from ..errors import Failure
+from ..jsonstream import JsonItem, JsonStream, iter_json_lines
+from ..normalize.dates import month_number, year_month
+from ..normalize.identifiers import normalize_orcid
+from ..normalize.text import clean, has_html
+from ..record import Position, Record
+from ..sources import Input
+from .base import Parser, RawRecord
+
+__all__ = ["FIELD_MAP", "DoajJsonParser"]
+
+#: DOAJ JSON path -> Record field (documentation; the mapping below follows it). Everything
+#: else is kept in ``extra``: top-level keys under their name, ``bibjson.journal`` keys as
+#: ``journal.<key>``.
+FIELD_MAP: Final[dict[str, str]] = {
+    "id": "id",
+    "bibjson.title": "title (HTML stripped; marked-up form in extra['title'])",
+    "bibjson.abstract": "abstract (HTML stripped; marked-up form in extra['abstract'])",
+    "bibjson.year + bibjson.month": "date_published (YYYY or YYYY-MM)",
+    "bibjson.identifier[type=doi]": "doi",
+    "bibjson.identifier[type=pissn]": "issns (first; also extra['pissn'])",
+    "bibjson.identifier[type=eissn]": "issns (second; also extra['eissn'])",
+    "bibjson.journal.issns": "issns (those the identifiers lack)",
+    "bibjson.author[].name": "authors",
+    "bibjson.author[].affiliation": "authors[].affiliations",
+    "bibjson.author[].orcid_id": "authors[].orcid",
+    "bibjson.journal.title": "journal",
+    "bibjson.journal.publisher": "publisher",
+    "bibjson.journal.volume": "volume",
+    "bibjson.journal.number": "issue",
+    "bibjson.start_page | bibjson.journal.start_page": "start_page (article_number when it is one)",
+    "bibjson.end_page | bibjson.journal.end_page": "end_page",
+    "bibjson.keywords": "keywords",
+    "bibjson.subject[]": "subjects (scheme:term)",
+    "bibjson.link[type=fulltext].url": "urls",
+    "bibjson.journal.language": "language (first; raw list in extra['journal.language'])",
+    "bibjson.journal.license[]": "license",
+}
+
+_OPEN_EVIDENCE: Final = "DOAJ indexes only open-access journals"
+_PLACEHOLDER_PAGES: Final = frozenset({"n/a", "n.a.", "na", "none", "null", "-", "--", "?"})
+_E_LOCATOR = re.compile(r"^[eE]\d{3,}$")
+_HIT_KEYS: Final = ("_index", "_type", "_id", "_score", "sort")
+_RESULTS = re.compile(r'"results"\s*:\s*\[')
+_HITS = re.compile(r'"hits"\s*:\s*\{')
+
+
+# --------------------------------------------------------------------------------------------
+# Mapping
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return clean(value)
+
+
+def _dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    return [t for v in value if (t := _text(v))] if isinstance(value, list) else []
+
+
+def _set_text(builder: RecordBuilder, field: str, raw: Any) -> None:
+    if not isinstance(raw, str) or not raw.strip():
+        return
+    builder.set(field, raw, html=True)
+    if has_html(raw):
+        builder.keep(field, raw)
+
+
+def _map_date(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
+    year, month = _text(bib.get("year")), _text(bib.get("month"))
+    if year is None:
+        if month is not None:
+            builder.keep("month", month)
+        return
+    iso = year_month(year, month)
+    if iso is None:
+        builder.keep("year", year)
+        builder.flag(
+            "unparsed_date",
+            "bibjson.year is not a year",
+            [year],
+            field="date_published",
+            severity="info",
+        )
+        if month is not None:
+            builder.keep("month", month)
+        return
+    builder.set_iso_date("date_published", iso)
+    if month is not None and month_number(month) is None:
+        builder.keep("month", month)  # "0", "Spring": not a month, so the date is the year alone
+    if len(year) == 2:
+        builder.flag(
+            "synthesised_date",
+            "a two-digit year was given the century",
+            [f"year: {year}", f"date_published: {iso}"],
+            field="date_published",
+            severity="info",
+        )
+
+
+def _map_identifiers(
+    bib: Mapping[str, Any], journal: Mapping[str, Any], builder: RecordBuilder
+) -> None:
+    issns: dict[str, list[str]] = {"pissn": [], "eissn": []}
+    others: list[Mapping[str, Any]] = []
+    for ident in _dicts(bib.get("identifier")):
+        kind = (_text(ident.get("type")) or "").lower()
+        value = _text(ident.get("id"))
+        if value is None:
+            continue
+        if kind == "doi":
+            builder.set_doi(value, source_field="identifier.doi")
+        elif kind in issns:
+            issns[kind].append(value)
+        else:
+            others.append(ident)
+    # print before electronic, whatever order the identifier list has
+    for kind in ("pissn", "eissn"):
+        for value in issns[kind]:
+            builder.add_issn(value)
+        if issns[kind]:
+            builder.keep(kind, issns[kind][0] if len(issns[kind]) == 1 else issns[kind])
+    for value in _strings(journal.get("issns")):
+        builder.add_issn(value)
+    if others:
+        builder.keep("identifier", list(others))
+
+
+def _map_authors(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
+    emails: list[dict[str, str]] = []
+    bad_orcids: list[str] = []
+    for author in _dicts(bib.get("author")):
+        name = _text(author.get("name"))
+        affiliation = _text(author.get("affiliation"))
+        orcid = _text(author.get("orcid_id"))
+        if orcid and normalize_orcid(orcid) is None:
+            bad_orcids.append(orcid)
+            orcid = None
+        if name is None:
+            builder.keep("author", dict(author))
+            continue
+        builder.add_person(name, affiliations=[affiliation] if affiliation else (), orcid=orcid)
+        email = _text(author.get("email"))
+        if email:
+            emails.append({"name": name, "email": email})
+    if emails:
+        builder.keep("author.email", emails)
+    if bad_orcids:
+        builder.keep("author.orcid_id", bad_orcids)
+
+
+def _page(value: Any, name: str, builder: RecordBuilder) -> str | None:
+    """A page value, or None for a placeholder such as ``n/a`` (kept in ``extra``)."""
+    text = _text(value)
+    if text is None:
+        return None
+    if text.lower() in _PLACEHOLDER_PAGES:
+        builder.keep(name, text)
+        return None
+    return text
+
+
+def _map_pages(bib: Mapping[str, Any], journal: Mapping[str, Any], builder: RecordBuilder) -> None:
+    # The single-article API puts the pages in bibjson.journal, search results and dumps in
+    # bibjson itself: read both and report a disagreement.
+    for name, field in (("start_page", "start_page"), ("end_page", "end_page")):
+        outer = _page(bib.get(name), name, builder)
+        inner = _page(journal.get(name), f"journal.{name}", builder)
+        if outer and inner and outer != inner:
+            builder.flag(
+                "value_conflict",
+                f"bibjson.{name} and bibjson.journal.{name} differ",
+                [f"bibjson.{name}: {outer}", f"bibjson.journal.{name}: {inner}"],
+                field=field,
+            )
+        value = outer or inner
+        if value:
+            builder.set(field, value)
+    _note_article_number(builder)
+
+
+def _note_article_number(builder: RecordBuilder) -> None:
+    """An e-locator (``e0227130``), or a start page that repeats the issue number with no end
+    page (MDPI's ``number`` 656, ``start_page`` 656), is an article number: kept as start_page
+    too, since that is where the source put it."""
+    start = builder.get("start_page")
+    if not start or builder.get("end_page"):
+        return
+    issue = builder.get("issue")
+    if _E_LOCATOR.match(start):
+        evidence = [f"start_page: {start}"]
+    elif issue and start == issue:
+        evidence = [f"start_page: {start}", f"journal.number: {issue}"]
+    else:
+        return
+    builder.set("article_number", start)
+    builder.flag(
+        "ambiguous_field",
+        "start_page holds an article number",
+        evidence,
+        field="start_page",
+        severity="info",
+    )
+
+
+def _map_journal(journal: Mapping[str, Any], builder: RecordBuilder) -> None:
+    for name, field in (
+        ("title", "journal"),
+        ("publisher", "publisher"),
+        ("volume", "volume"),
+        ("number", "issue"),
+    ):
+        value = _text(journal.get(name))
+        if value is not None:
+            builder.set(field, value)
+    languages = _strings(journal.get("language"))
+    for value in languages:
+        builder.set_language(value, source_field="journal.language")
+    if languages:
+        builder.keep("journal.language", languages)
+    licenses = _dicts(journal.get("license"))
+    for entry in licenses:
+        label = _text(entry.get("type")) or _text(entry.get("title"))
+        if label:
+            builder.set("license", label)
+            break
+    if licenses:
+        builder.keep("journal.license", [dict(e) for e in licenses])
+    mapped = {
+        "title",
+        "publisher",
+        "volume",
+        "number",
+        "language",
+        "license",
+        "issns",
+        "start_page",
+        "end_page",
+    }
+    for key, value in journal.items():
+        if key not in mapped:
+            builder.keep(f"journal.{key}", value)
+
+
+def _map_terms(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
+    for keyword in _strings(bib.get("keywords")):
+        builder.add_keyword(keyword)
+    codes: list[str] = []
+    for subject in _dicts(bib.get("subject")):
+        scheme = _text(subject.get("scheme"))
+        term = _text(subject.get("term"))
+        code = _text(subject.get("code"))
+        if term:
+            builder.add_subject(f"{scheme}:{term}" if scheme else term)
+        if code:
+            entry = f"{scheme}:{code}" if scheme else code
+            if entry not in codes:
+                codes.append(entry)
+    if codes:
+        builder.keep("subject.code", codes)
+
+
+def _map_links(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
+    content_types: list[str] = []
+    other: list[dict[str, Any]] = []
+    for link in _dicts(bib.get("link")):
+        url = _text(link.get("url"))
+        kind = (_text(link.get("type")) or "fulltext").lower()
+        if url and kind == "fulltext":
+            builder.add_url(url)
+            ctype = _text(link.get("content_type"))
+            if ctype:
+                content_types.append(ctype)
+        else:
+            other.append(dict(link))
+    if content_types:
+        builder.keep("link.content_type", content_types)
+    if other:
+        builder.keep("link", other)
+
+
+def _map_access(
+    article: Mapping[str, Any], journal: Mapping[str, Any], builder: RecordBuilder
+) -> None:
+    evidence = [_OPEN_EVIDENCE]
+    admin = article.get("admin")
+    in_doaj = admin.get("in_doaj") if isinstance(admin, Mapping) else None
+    if in_doaj is True:
+        evidence.append("admin.in_doaj: true")
+    for entry in _dicts(journal.get("license")):
+        if entry.get("open_access") is True:
+            evidence.append("journal.license.open_access: true")
+            break
+    builder.set_access("open", evidence=evidence)
+    if in_doaj is False:
+        builder.flag(
+            "access_conflict",
+            "the article comes from DOAJ but DOAJ no longer lists its journal",
+            [_OPEN_EVIDENCE, "admin.in_doaj: false"],
+            field="access",
+        )
+
+
+_BIB_MAPPED: Final = frozenset(
+    {"title", "abstract", "year", "month", "start_page", "end_page", "identifier", "author",
+     "journal", "keywords", "link", "subject"}
+)  # fmt: skip
+
+
+def map_article(article: Mapping[str, Any], builder: RecordBuilder) -> None:
+    """Map one DOAJ article (the object holding ``bibjson``) into ``builder``."""
+    bib = article.get("bibjson")
+    if not isinstance(bib, Mapping):
+        raise ValueError("no bibjson object: not a DOAJ article")
+    found = bib.get("journal")
+    journal: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    ident = _text(article.get("id"))
+    if ident:
+        builder.set("id", ident)
+    builder.set("type", "article-journal")
+    _set_text(builder, "title", bib.get("title"))
+    _set_text(builder, "abstract", bib.get("abstract"))
+    _map_authors(bib, builder)
+    _map_date(bib, builder)
+    _map_identifiers(bib, journal, builder)
+    _map_journal(journal, builder)
+    _map_pages(bib, journal, builder)
+    _map_terms(bib, builder)
+    _map_links(bib, builder)
+    _map_access(article, journal, builder)
+    for key, value in bib.items():
+        if key not in _BIB_MAPPED:
+            builder.keep(key, value)
+    for key, value in article.items():
+        if key == "es_type":
+            builder.keep("type", value)
+        elif key not in ("id", "bibjson"):
+            builder.keep(key, value)
+
+
+def _unwrap_hit(data: Mapping[str, Any], builder: RecordBuilder) -> Mapping[str, Any]:
+    """The article inside an Elasticsearch hit; the hit's own keys go to ``extra``."""
+    source = data.get("_source")
+    if not isinstance(source, Mapping):
+        return data
+    for key in _HIT_KEYS:
+        if key == "_type" and data.get(key) is not None:
+            builder.keep("type", data[key])
+        elif data.get(key) is not None:
+            builder.keep(key, data[key])
+    hit_id, article_id = _text(data.get("_id")), _text(source.get("id"))
+    if hit_id and article_id and hit_id != article_id:
+        builder.flag(
+            "value_conflict",
+            "the hit's _id and the article id differ",
+            [hit_id, article_id],
+            field="id",
+        )
+    if not article_id and hit_id:
+        builder.set("id", hit_id)
+    return source
+
+
+# --------------------------------------------------------------------------------------------
+# Sniffing and splitting
+
+
+def _head_text(head: bytes) -> str:
+    return head.decode("utf-8", "replace").lstrip("\ufeff").lstrip()
+
+
+def _sniff(head: bytes) -> float:
+    text = _head_text(head)
+    if not text.startswith(("{", "[")) or not re.search(r'"bibjson"\s*:\s*\{', text):
+        return 0.0
+    return 0.95
+
+
+def _shape(head: bytes) -> tuple[str, tuple[str, ...]]:
+    """How the input is laid out: ``("stream", path)`` for one JSON document, or ``("lines", ())``."""
+    text = _head_text(head)
+    if text.startswith("["):
+        return "stream", ()
+    before_bibjson = text.split('"bibjson"', 1)[0]
+    if _RESULTS.search(before_bibjson):
+        return "stream", ("results",)
+    if _HITS.search(before_bibjson):
+        return "stream", ("hits", "hits")
+    first, newline, rest = text.partition("\n")
+    if newline and rest.strip():
+        try:
+            json.loads(first)
+        except ValueError:
+            return "stream", ()
+        return "lines", ()
+    return "stream", ()
+
+
+class DoajJsonParser(Parser):
+    """DOAJ article JSON: API records (v1-v4), search responses, data-dump batches, ES scroll hits."""
+
+    name = "doaj-json"
+    title = "DOAJ article JSON (API, search results, public data dump, Elasticsearch scroll)"
+    media_types = ("application/json", "application/x-ndjson")
+    patterns = ("article_batch_*.json", "*.json", "*.jsonl", "*.ldj", "*.ndjson")
+    field_map = FIELD_MAP
+
+    def sniff(self, head: bytes) -> float:
+        try:
+            return _sniff(head)
+        except Exception:
+            return 0.0
+
+    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+        shape, path = _shape(inp.head)
+        items: Iterator[JsonItem | Failure]
+        if shape == "lines":
+            items = iter_json_lines(inp, parser_name=self.name)
+        else:
+            items = JsonStream(inp, parser_name=self.name).items(path)
+        for item in items:
+            if isinstance(item, Failure):
+                yield item
+                continue
+            position = Position(inp.name, item.number, item.line, item.offset)
+            if not isinstance(item.value, Mapping):
+                yield Failure(
+                    position,
+                    "not a DOAJ article (a JSON object was expected)",
+                    kind="syntax",
+                    parser=self.name,
+                )
+                continue
+            yield RawRecord(item.value, position, record_id=_record_id(item.value))
+
+    def map(self, raw: RawRecord) -> Record:
+        if not isinstance(raw.data, Mapping):
+            raise self.fail(raw, "not a DOAJ article")
+        builder = RecordBuilder(self.name)
+        article = _unwrap_hit(raw.data, builder)
+        bib = article.get("bibjson")
+        if not isinstance(bib, Mapping):
+            raise self.fail(raw, "no bibjson object: not a DOAJ article")
+        if _is_journal_record(bib):
+            raise self.fail(raw, "a DOAJ journal record (journal data dump), not an article")
+        map_article(article, builder)
+        return builder.build()
+
+
+def _is_journal_record(bib: Mapping[str, Any]) -> bool:
+    """Journal records share ``bibjson`` but have ISSNs, APC and a publisher object at its top."""
+    if "journal" in bib:
+        return False
+    return any(key in bib for key in ("pissn", "eissn", "apc", "editorial")) or isinstance(
+        bib.get("publisher"), Mapping
+    )
+
+
+def _record_id(value: Mapping[str, Any]) -> str | None:
+    source = value.get("_source")
+    ident = source.get("id") if isinstance(source, Mapping) else value.get("id")
+    return _text(ident) or _text(value.get("_id"))
