@@ -314,15 +314,15 @@ class XmlSplitter:
                 continue
             if m.group(0) in (b"<!--", b"<![CDATA["):
                 end_marker = b"-->" if m.group(0) == b"<!--" else b"]]>"
-                end = buf.find(end_marker, m.end())
-                while end < 0 and fill():
-                    end = buf.find(end_marker, m.end())
-                if end < 0:
+                stop = buf.find(end_marker, m.end())
+                while stop < 0 and fill():
+                    stop = buf.find(end_marker, m.end())
+                if stop < 0:
                     self._note_outside(buf[pos:])
                     return
-                self._note_outside(buf[pos : end + len(end_marker)])
-                line += buf.count(b"\n", pos, end)
-                pos = end + len(end_marker)
+                self._note_outside(buf[pos : stop + len(end_marker)])
+                line += buf.count(b"\n", pos, stop)
+                pos = stop + len(end_marker)
                 continue
             start = m.start()
             self._note_outside(buf[pos:start])
@@ -332,7 +332,7 @@ class XmlSplitter:
                 yield XmlChunk(m.group(0), number, line, base + start)
                 pos = m.end()
                 continue
-            end: int | None = self._find_end(buf, m.end())
+            end = self._find_end(buf, m.end())
             while end is None:
                 if len(buf) - start > max_record:
                     raise LimitExceeded(
