@@ -205,6 +205,10 @@ class RecordBuilder:
 
     # -- result ------------------------------------------------------------------------------
     def build(self) -> Record:
+        if "rights" not in self.values and "license" in self.values:
+            # one convention for every format: ``rights`` says what the source says about rights;
+            # a source that gives only a licence has that licence as its rights statement
+            self.values["rights"] = self.values["license"]
         extra = dict(self.extra)
         if self.flags:
             extra["_flags"] = list(self.flags)

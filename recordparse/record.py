@@ -221,6 +221,9 @@ class Record:
     tuples and ``extra`` as a read-only mapping, so a Record can be shared freely between threads
     and processes. ``position`` tells where the record was read; it is not part of equality or of
     :meth:`to_dict`.
+
+    ``rights`` is the source's rights statement, or its licence when that is all it gives;
+    ``license`` is the licence alone (a name, identifier or URL as the source gives it).
     """
 
     format: str

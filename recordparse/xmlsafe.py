@@ -259,7 +259,7 @@ class XmlSplitter:
         if b"<!DOCTYPE" in data and "DOCTYPE ignored" not in self.notes:
             self.notes.append("DOCTYPE ignored")
         room = _OUTSIDE_LIMIT - len(self._outside)
-        if room > 0:
+        if room > 0 and data and not data.isspace():  # indentation between records is not kept
             self._outside += data[:room]
 
     def _find_root(self, data: bytes) -> None:

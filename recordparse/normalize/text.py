@@ -9,6 +9,7 @@ from collections.abc import Iterable
 __all__ = [
     "clean",
     "clean_list",
+    "expand_end_page",
     "has_html",
     "is_truncated",
     "split_pages",
@@ -93,3 +94,18 @@ def split_pages(value: object) -> tuple[str | None, str | None]:
     if not match:
         return None, None
     return match.group(1), match.group(2)
+
+
+def expand_end_page(start: str | None, end: str | None) -> str | None:
+    """The end page written in full when a range abbreviates it (``521``, ``39`` -> ``539``).
+
+    Only purely numeric pages are expanded, and only when the end has fewer digits than the
+    start and the expansion is greater than the start (``1234``, ``5`` -> ``1235``); anything
+    else (``S5``-``S9``, ``12``-``19``, a descending range) is returned unchanged.
+    """
+    if not start or not end or not start.isdigit() or not end.isdigit():
+        return end
+    if len(end) >= len(start):
+        return end
+    full = start[: len(start) - len(end)] + end
+    return full if int(full) > int(start) else end

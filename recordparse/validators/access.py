@@ -21,27 +21,38 @@ __all__ = ["check_access"]
 
 
 def check_access(record: Record, ctx: Any) -> Iterator[Flag]:
+    """``embargoed`` / ``embargo_expired`` from the embargo end, then ``restricted`` or
+    ``metadata_only`` from the status (a permanent embargo on a restricted item gives both)."""
     access = record.access
     today: _dt.date = getattr(ctx, "today", None) or _dt.date.today()
-    evidence = access.evidence
-    end = access.embargo_end
-    if end and end != "permanent":
-        last = end_of_period(end)
-        if last is not None and last < today:
-            yield Flag(
-                "embargo_expired",
-                "warning",
-                f"embargo ended {end}; the item should be open now (status: {access.status})",
-                evidence,
-                "access",
-            )
-        elif last is not None or access.status == "embargoed":
-            yield Flag("embargoed", "info", f"embargoed until {end}", evidence, "access")
-    elif end == "permanent":
-        yield Flag("embargoed", "info", "under permanent embargo (it never lifts)", evidence, "access")
-    elif access.status == "embargoed":
-        yield Flag("embargoed", "warning", "embargoed, end date unknown", evidence, "access")
+    yield from _embargo_flags(access.status, access.embargo_end, access.evidence, today)
     if access.status == "restricted":
-        yield Flag("restricted", "info", "content restricted", evidence, "access")
+        yield Flag("restricted", "info", "content restricted", access.evidence, "access")
     elif access.status == "metadata_only":
-        yield Flag("metadata_only", "info", "metadata only: no content in the repository", evidence, "access")
+        yield Flag("metadata_only", "info", "metadata only: no content in the repository", access.evidence, "access")
+
+
+def _embargo_flags(
+    status: str, end: str | None, evidence: tuple[str, ...], today: _dt.date
+) -> Iterator[Flag]:
+    if end == "permanent":
+        yield Flag("embargoed", "info", "under permanent embargo (it never lifts)", evidence, "access")
+        return
+    if not end:
+        if status == "embargoed":
+            yield Flag("embargoed", "warning", "embargoed, end date unknown", evidence, "access")
+        return
+    last = end_of_period(end)
+    if last is None:
+        # Fail closed: an end date nobody can read never makes the item open.
+        yield Flag("embargoed", "warning", f"embargoed, end date unreadable: {end!r}", evidence, "access")
+    elif last < today:
+        yield Flag(
+            "embargo_expired",
+            "warning",
+            f"embargo ended {end}; the item should be open now (status: {status})",
+            evidence,
+            "access",
+        )
+    else:
+        yield Flag("embargoed", "info", f"embargoed until {end}", evidence, "access")

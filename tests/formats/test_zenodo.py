@@ -44,11 +44,11 @@ def test_real_legacy_records_give_their_expected_values(name: str) -> None:
     assert record.access.status == expected["access"]
     assert record.access.embargo_end == expected["embargo_end"]
     # The expected files call the licence id ("other-open", "MIT") "rights": it is the only
-    # rights information a legacy Zenodo record has. The Record keeps licences in `license` and
-    # reserves `rights` for a rights statement (InvenioRDM `copyright`), so the expected
-    # value is compared with `license`, verbatim (not mapped to SPDX), and `rights` stays empty.
+    # rights information a legacy Zenodo record has. By the Record's convention a source with
+    # no rights statement has its licence as `rights`; `license` holds the licence alone,
+    # verbatim (not mapped to SPDX).
     assert record.license == expected["rights"]
-    assert record.rights is None
+    assert record.rights == expected["rights"]
 
 
 def test_real_records_given_family_and_inverted_names_both_split() -> None:
