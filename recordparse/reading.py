@@ -11,6 +11,7 @@ as a failure. What happens to a failure depends on ``errors``:
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from typing import Any, Literal, overload
 
@@ -105,6 +106,7 @@ def read(
     errors: Literal["raise", "skip"] = ...,
     registry: Registry | None = ...,
     limits: Limits | None = ...,
+    jobs: int = ...,
 ) -> Iterator[Record]: ...
 @overload
 def read(
@@ -114,6 +116,7 @@ def read(
     errors: Literal["collect"],
     registry: Registry | None = ...,
     limits: Limits | None = ...,
+    jobs: int = ...,
 ) -> Iterator[Record | Failure]: ...
 def read(
     source: Any,
@@ -122,6 +125,7 @@ def read(
     errors: ErrorPolicy = "raise",
     registry: Registry | None = None,
     limits: Limits | None = None,
+    jobs: int = 1,
 ) -> Iterator[Record] | Iterator[Record | Failure]:
     """Stream every record of ``source``.
 
@@ -129,12 +133,22 @@ def read(
     compressed files and archives are opened transparently. ``format`` names the parser (see
     ``recordparse formats``) and bypasses sniffing; without it each input is sniffed.
     ``errors`` is the policy described in this module.
+
+    ``jobs=N`` parses a path (file or directory) in N processes (``0``: one per core), with
+    the same records, failures and positions in the same order (:mod:`recordparse.parallel`);
+    other sources are read in this process.
     """
     if errors not in _POLICIES:
         raise ValueError(f"errors must be one of {_POLICIES}, not {errors!r}")
     reg = registry or default_registry()
     if isinstance(format, str):
         format = reg.get(format, _source_name(source))  # an unknown name fails now, not per input
+    if jobs < 0:
+        raise ValueError(f"jobs must be 0 (one per core) or more, not {jobs}")
+    if jobs != 1 and isinstance(source, (str, os.PathLike)):
+        from .parallel import parallel_outcomes
+
+        return _apply_policy(parallel_outcomes(source, format, reg, limits, jobs), errors)
     return _apply_policy(_outcomes(source, format, reg, limits), errors)
 
 
@@ -148,6 +162,7 @@ def _outcomes(
     source: Any, format: str | Parser | None, registry: Registry, limits: Limits | None
 ) -> Iterator[Record | Failure]:
     inputs = open_inputs(source, limits=limits)
+    begun: set[int] = set()
     while True:
         try:
             inp = next(inputs)
@@ -166,6 +181,9 @@ def _outcomes(
         except RecordParseError as exc:
             yield Failure(Position(inp.name, 1, 1, 0), str(exc), kind="format")
             continue
+        if id(parser) not in begun:
+            begun.add(id(parser))
+            parser.begin()
         yield from iter_outcomes(inp, parser)
 
 

@@ -63,6 +63,29 @@ class Parser(abc.ABC):
     patterns: ClassVar[tuple[str, ...]] = ()
     #: Source field name -> Record field, for documentation; parsers may use it to map.
     field_map: ClassVar[dict[str, str]] = {}
+    #: Whether the parallel readers (``read(..., jobs=N)``, :mod:`recordparse.dask`) may cut one
+    #: input of this format into byte ranges at the record boundaries ``split`` reports.
+    #:
+    #: Declare ``True`` only when all of this holds: ``split`` is cheap framing (the main process
+    #: runs it over the whole input to find the boundaries, keeping any state across inputs
+    #: exactly as a single process would); every :class:`RawRecord` has a ``byte_offset``; and
+    #: splitting the bytes before the first record (the envelope) followed by the bytes from any
+    #: record's offset on yields the same raw records, which map to the same Records. The default
+    #: ``False`` gives each input whole to one worker (per-file parallelism).
+    splittable: ClassVar[bool] = False
+    #: For a splittable parser whose last records depend on what follows them (OAI-PMH holds up
+    #: to 1000 records back to attach the resumptionToken that stands after them): how many
+    #: records at the end of an input must stay in the final byte range, which reads to the end.
+    split_tail: ClassVar[int] = 0
+
+    def begin(self) -> None:
+        """Called once per :func:`recordparse.read` call, before this parser's first input.
+
+        Parsers that keep state across the inputs of one read (the OAI-PMH resumption chain
+        across a folder of harvested pages) reset it here, so that one read never depends on
+        what an earlier, unrelated read saw. The default does nothing.
+        """
+        return None
 
     @abc.abstractmethod
     def sniff(self, head: bytes) -> float:

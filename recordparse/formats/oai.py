@@ -459,6 +459,11 @@ class OaiPmhParser(Parser):
         self._issued: dict[str, OrderedDict[str, None]] = {}
         self._lock = threading.Lock()
 
+    def begin(self) -> None:
+        """Forget the tokens of earlier reads: a resumption chain is checked within one read."""
+        with self._lock:
+            self._issued.clear()
+
     def __getstate__(self) -> dict[str, Any]:
         """Picklable for worker processes: the remembered tokens travel, the lock does not."""
         with self._lock:

@@ -1,0 +1,912 @@
+"""VuFind record pages rendered as text: ``vufind-text``.
+
+A VuFind record page has two parts (format note ``doaj-vufind.md`` §4.4-4.5):
+
+1. the **public view**: the title line; the summary, hard-truncated at 300 characters and ending in
+   ``...`` with a ``Full description`` link when it was cut; the ``Bibliographic Details`` table as
+   ``Label: value`` or ``Label:value`` lines (a label may be empty, ``Subjects:``, with its values
+   on the following lines);
+2. the **Staff View**: the stored Solr fields as ``name value`` lines in PHP ``ksort`` byte order,
+   a multi-valued field continuing on the following lines without its name, a long value (the
+   description) possibly spanning lines.
+
+One file may hold one page or many pages one after another (a dump); a page may have only one of
+the two parts. :class:`VuFindTextParser` streams the lines and cuts pages where a new public view
+begins after a Staff View (its ``Bibliographic Details`` caption, ``Full description`` link or a
+core label seen again), where the Staff View restarts (``_version_``, or a field sorting before
+the previous one followed by a second ``id``), and at separator lines (``----``, form feed).
+
+A Staff View line is a field line only if its first word is a VuFind field name (or matches a
+dynamic-field pattern) **and** sorts after the previous field; among the readings that satisfy
+both, the one whose values fit their fields best is chosen, so a topic ``clinical trial`` or a
+description line starting with ``format`` stays a continuation.
+
+Mapping: the Staff View fields form a Solr document that goes through
+:func:`recordparse.formats.vufind_solr.map_document` (which also segments a DOAJ ``spelling``
+blob). The public view fills only what the Staff View lacks, through the same function (labels are
+translated to Solr field names by :data:`LABEL_FIELDS`); where both give a value and they
+disagree, the record gets a ``value_conflict`` flag. The truncated summary is never the abstract:
+on a page without ``description`` a cut teaser is kept as ``extra["summary_teaser"]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Final
+
+import attrs
+
+from ..builder import RecordBuilder
+from ..errors import Failure
+from ..normalize.identifiers import normalize_isbn, normalize_issn
+from ..normalize.languages import to_bcp47
+from ..normalize.text import clean, is_truncated, untruncate
+from ..record import Position, Record
+from ..sources import Input, Limits, TextLine, iter_lines
+from .base import Parser, RawRecord
+from .vufind_solr import map_document
+
+__all__ = [
+    "LABEL_FIELDS",
+    "STAFF_FIELDS",
+    "VuFindTextParser",
+    "parse_staff_view",
+    "split_author_list",
+    "split_published",
+]
+
+# --------------------------------------------------------------------------------------------
+# Staff View field names (VuFind biblio schema.xml, current and legacy names)
+
+#: Stored field names of VuFind's biblio core, current and legacy (``recordtype``, ``authorStr``).
+STAFF_FIELDS: Final = frozenset(
+    {
+        "_version_", "id", "fullrecord", "marc_error", "allfields", "allfields_unstemmed",
+        "fulltext", "fulltext_unstemmed", "spelling", "spellingShingle", "institution",
+        "collection", "building", "language", "format", "author", "author_variant", "author_role",
+        "author_facet", "author_sort", "title", "title_sort", "title_sub", "title_short",
+        "title_full", "title_full_unstemmed", "title_fullStr", "title_auth", "physical",
+        "publisher", "publisherStr", "publishDate", "publishDateSort", "edition", "description",
+        "contents", "url", "thumbnail", "lccn", "ctrlnum", "isbn", "issn", "oclc_num",
+        "callnumber-first", "callnumber-subject", "callnumber-label", "callnumber-sort",
+        "callnumber-raw", "callnumber-search", "dewey-hundreds", "dewey-tens", "dewey-ones",
+        "dewey-full", "dewey-sort", "dewey-raw", "dewey-search", "author2", "author2_variant",
+        "author2_role", "author_corporate", "author_corporate_role", "author_additional",
+        "title_alt", "title_old", "title_new", "dateSpan", "series", "series2", "topic",
+        "topic_unstemmed", "topic_facet", "topic_browse", "author_browse", "genre", "genre_facet",
+        "geographic", "geographic_facet", "era", "era_facet", "illustrated", "long_lat",
+        "long_lat_display", "long_lat_label", "container_title", "container_volume",
+        "container_issue", "container_start_page", "container_reference", "hierarchytype",
+        "hierarchy_top_id", "hierarchy_top_title", "hierarchy_parent_id", "hierarchy_parent_title",
+        "hierarchy_sequence", "is_hierarchy_id", "is_hierarchy_title", "title_in_hierarchy",
+        "hierarchy_browse", "record_format", "first_indexed", "last_indexed", "recordtype", "score",
+        "author_fuller", "author2_fuller", "author2-role", "authorStr", "author2Str",
+        "author-letter", "auth_author", "auth_authorStr", "auth_author2", "auth_author2Str",
+        "titleStr", "auth_title", "auth_titleStr", "langcode", "callnumber", "callnumber-a",
+        "callnumber-first-code", "callnumber-subject-code", "dewey-sort-browse"
+    }
+)
+
+#: Suffixes of the schema's dynamic fields (``*_str_mv`` matches ``work_keys_str_mv``).
+DYNAMIC_SUFFIXES: Final = (
+    "_date", "_date_mv", "_isn", "_isn_mv", "_str", "_str_mv", "_txt", "_txt_mv", "_txtF",
+    "_txtF_mv", "_txtP", "_txtP_mv", "_random", "_boolean", "_geo", "_geo_mv", "_autocomplete",
+)  # fmt: skip
+
+#: Single-valued fields: their continuation lines are more lines of the same value.
+SINGLE_VALUED: Final = frozenset(
+    {
+        "_version_", "id", "fullrecord", "fulltext", "author_sort", "title", "title_sort",
+        "title_sub", "title_short", "title_full", "title_full_unstemmed", "title_auth",
+        "publishDateSort", "edition", "description", "thumbnail", "lccn", "callnumber-first",
+        "callnumber-subject", "callnumber-label", "callnumber-sort", "dewey-sort", "illustrated",
+        "container_title", "container_volume", "container_issue", "container_start_page",
+        "container_reference", "hierarchytype", "is_hierarchy_id", "is_hierarchy_title",
+        "record_format", "recordtype", "first_indexed", "last_indexed", "score", "authorStr",
+        "titleStr"
+    }
+)
+
+#: Fields whose value is one short line: a continuation line under them is unlikely.
+_ONE_LINE: Final = frozenset(
+    {
+        "_version_", "id", "first_indexed", "last_indexed", "record_format", "recordtype",
+        "title_sort", "author_sort", "callnumber-sort", "dewey-sort", "score", "hierarchytype",
+        "is_hierarchy_id"
+    }
+)
+#: Fields whose values are short words or codes, never sentences.
+_SHORT: Final = frozenset(
+    {
+        "id", "format", "record_format", "recordtype", "collection", "institution", "building",
+        "language", "publishDate", "langcode", "illustrated"
+    }
+)
+
+_FIELD_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:[ \t](.*))?$")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?$")
+
+
+def is_field_name(name: str) -> bool:
+    """True for a VuFind biblio field name or a name matching a dynamic-field pattern."""
+    if name in STAFF_FIELDS:
+        return True
+    return any(name.endswith(s) and len(name) > len(s) for s in DYNAMIC_SUFFIXES)
+
+
+def _field_line(text: str) -> tuple[str, str] | None:
+    match = _FIELD_LINE.match(text.strip())
+    if not match or not is_field_name(match.group(1)):
+        return None
+    return match.group(1), (match.group(2) or "").strip()
+
+
+def _single_valued(name: str) -> bool:
+    return name in SINGLE_VALUED or name.endswith(("_date", "_str", "_isn", "_txt", "_boolean", "_geo"))
+
+
+# --------------------------------------------------------------------------------------------
+# Public view labels
+
+#: Public-view label -> the Solr field it displays (``None``: kept in ``extra`` under the label).
+#: ``Published`` is split into place, ``publisher`` and ``publishDate``; ``DOI`` has no field.
+LABEL_FIELDS: Final[dict[str, str | None]] = {
+    "Published in": "container_title",
+    "New Title": "title_new",
+    "Previous Title": "title_old",
+    "Main Author": "author",
+    "Main Authors": "author",
+    "Main Author(s)": "author",
+    "Authors": "author",
+    "Corporate Author": "author_corporate",
+    "Corporate Authors": "author_corporate",
+    "Corporate Author(s)": "author_corporate",
+    "Other Authors": "author2",
+    "Format": "format",
+    "Language": "language",
+    "Languages": "language",
+    "Published": "publisher",
+    "Edition": "edition",
+    "Series": "series",
+    "Subjects": "topic",
+    "Online Access": "url",
+    "Summary": "description",
+    "Abstract": "description",
+    "Physical Description": "physical",
+    "ISBN": "isbn",
+    "ISSN": "issn",
+    "DOI": None,
+    "Citations": None,
+    "Related Items": None,
+    "Tags": None,
+    "Item Description": None,
+    "Publication Frequency": None,
+    "Playing Time": None,
+    "Audience": None,
+    "Awards": None,
+    "Production Credits": None,
+    "Bibliography": None,
+    "Access": None,
+    "Finding Aid": None,
+    "Publication Place": None,
+    "Publication_Place": None,
+    "Author Notes": None,
+    "Notes": None,
+}
+
+#: Core labels shown once per page: seeing one again means a new page began.
+_ONCE_LABELS: Final = frozenset(
+    {"Published in", "New Title", "Previous Title", "Main Author", "Main Authors", "Main Author(s)",
+     "Corporate Author", "Corporate Authors", "Corporate Author(s)", "Other Authors", "Language",
+     "Languages", "Edition", "Series", "Subjects", "Online Access"}
+)  # fmt: skip
+_LABEL_LINE = re.compile(
+    r"^(" + "|".join(re.escape(k) for k in sorted(LABEL_FIELDS, key=len, reverse=True)) + r"):(.*)$"
+)
+_CAPTION = "Bibliographic Details"
+_FULL_DESCRIPTION = "Full description"
+_SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\f+)\s*$")
+_ROLE = re.compile(r"\s*\(([^()]{2,40})\)$")
+_LIFE_DATES = re.compile(r"^(?:\d{3,4}\??-(?:\d{3,4}\??)?|b\. ?\d{4}|d\. ?\d{4}|\d{4})\.?$")
+_PUB_DATE = re.compile(
+    r"[\s,]*\[?(?:c|©|p)?(\d{4}(?:-\d{2}(?:-\d{2})?)?(?:\s?-\s?\d{4})?)\??\]?\.?$"
+)
+
+
+def _label_line(text: str) -> tuple[str, str] | None:
+    match = _LABEL_LINE.match(text.strip())
+    if not match:
+        return None
+    return match.group(1), match.group(2).strip()
+
+
+def _loose(value: object) -> str:
+    """Letters and digits only, case-folded: for telling real disagreements from formatting."""
+    return re.sub(r"[\W_]+", "", str(value).casefold())
+
+
+def split_author_list(text: str) -> tuple[list[str], bool]:
+    """Split a ``Main Authors`` value (names joined with ``", "``) into names.
+
+    VuFind joins names with ``", "``, so an inverted name (``Shpal, Elizabeth J.``) contains the
+    separator. A one-word part followed by a name-like part is read as ``Family, Given`` (with
+    MARC life dates after it kept in the name). Returns the names and whether that reading was
+    a guess (the list mixed one-word and several-word parts).
+    """
+    parts = [p.strip() for p in re.split(r",\s+", clean(text) or "") if p.strip()]
+    names: list[str] = []
+    guessed = False
+    shapes = [" " not in p for p in parts if not _LIFE_DATES.match(p)]
+    inverted = len(shapes) >= 2 and all(shapes[0::2]) and len(shapes) % 2 == 0
+    mixed = any(shapes) and not all(shapes) and not inverted
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if nxt is not None and " " not in part and not _LIFE_DATES.match(nxt) and len(nxt.split()) <= 3:
+            name = f"{part}, {nxt}"
+            i += 2
+            guessed = guessed or mixed
+        else:
+            name = part
+            i += 1
+        if i < len(parts) and _LIFE_DATES.match(parts[i]):
+            name = f"{name}, {parts[i]}"
+            i += 1
+        names.append(name)
+    return names, guessed
+
+
+def split_published(text: str) -> tuple[str | None, str | None, str | None]:
+    """``New York : Springer, 2019.`` -> place, publisher, date (each may be None).
+
+    VuFind renders place, publisher and date joined by spaces (DOAJ: ``Frontiers Media S.A.
+    2022-09-01``); MARC data brings its ISBD punctuation along.
+    """
+    value = clean(text) or ""
+    date = None
+    match = _PUB_DATE.search(value)
+    if match:
+        date = re.split(r"\s?-\s?(?=\d{4}$)", match.group(1))[0]
+        value = value[: match.start()]
+    value = value.strip().rstrip(",;:").strip()
+    place = None
+    if " : " in value:
+        place, value = (v.strip() for v in value.split(" : ", 1))
+    return place or None, value or None, date
+
+
+# --------------------------------------------------------------------------------------------
+# The Staff View
+
+
+def _value_fit(name: str, value: str) -> float:
+    """How well ``value`` fits field ``name`` (positive: typical, negative: unlikely)."""
+    if name == "_version_":
+        return 0.5 if value.isdigit() else -1.0
+    if name in ("first_indexed", "last_indexed") or name.endswith(("_date", "_date_mv")):
+        return 0.5 if _ISO_TIME.match(value) else -1.0
+    if name == "url":
+        return 0.3 if "://" in value or value.startswith("www.") else -0.8
+    if name == "issn":
+        return 0.3 if normalize_issn(value.split()[0] if value else "") else -0.5
+    if name == "isbn":
+        return 0.3 if normalize_isbn(value) else -0.5
+    if name == "work_keys_str_mv":
+        return 0.3 if value.startswith(("AT ", "UT ")) else -0.8
+    if name in _SHORT:
+        return 0.2 if len(value) <= 80 and not (name == "id" and " " in value) else -0.8
+    if name == "title_sort":
+        return 0.2 if value == value.lower() else -0.3
+    return 0.0
+
+
+def _continuation_fit(name: str, line: str) -> float:
+    """How well a further line fits as a continuation of field ``name``."""
+    if not line.strip():
+        return 0.0
+    if name in _ONE_LINE or name.endswith(("_date", "_boolean")):
+        return -1.5
+    if name in ("url", "work_keys_str_mv", "issn", "isbn"):
+        return min(0.0, _value_fit(name, line.strip()))
+    return 0.0
+
+
+@attrs.frozen
+class _Candidate:
+    index: int
+    name: str
+    value: str
+
+
+def _best_field_lines(lines: Sequence[str]) -> list[_Candidate]:
+    """Choose which lines are field lines: names strictly increasing in byte order, values
+    fitting their fields, continuation lines fitting the field above them."""
+    cands = [
+        _Candidate(i, found[0], found[1]) for i, line in enumerate(lines) if (found := _field_line(line))
+    ]
+    if not cands:
+        return []
+    n = len(lines)
+    # running[c][k]: continuation fit of lines after candidate c up to (excluding) line k
+    running: list[list[float]] = []
+    for cand in cands:
+        sums = [0.0] * (n + 1)
+        for k in range(cand.index + 1, n):
+            sums[k + 1] = sums[k] + _continuation_fit(cand.name, lines[k])
+        running.append(sums)
+    score: list[float] = []
+    back: list[int] = []
+    for ci, cand in enumerate(cands):
+        best = -0.5 * sum(1 for line in lines[: cand.index] if line.strip())
+        arg = -1
+        for pj in range(ci):
+            if cands[pj].name >= cand.name:
+                continue
+            total = score[pj] + running[pj][cand.index]
+            if total > best:
+                best, arg = total, pj
+        score.append(best + 1.0 + _value_fit(cand.name, cand.value))
+        back.append(arg)
+    finals = [score[ci] + running[ci][n] for ci in range(len(cands))]
+    ci = max(range(len(cands)), key=lambda i: finals[i])
+    chosen: list[_Candidate] = []
+    while ci != -1:
+        chosen.append(cands[ci])
+        ci = back[ci]
+    chosen.reverse()
+    return chosen
+
+
+def parse_staff_view(lines: Sequence[str]) -> dict[str, Any]:
+    """Read Staff View lines into a Solr document (lists for multi-valued fields, strings else).
+
+    Lines before the first field line are ignored. A multi-valued field takes one value per line;
+    a single-valued field (``description``) joins its lines with newlines.
+    """
+    chosen = _best_field_lines(lines)
+    doc: dict[str, Any] = {}
+    for pos, cand in enumerate(chosen):
+        stop = chosen[pos + 1].index if pos + 1 < len(chosen) else len(lines)
+        more = [line.strip() for line in lines[cand.index + 1 : stop]]
+        if _single_valued(cand.name):
+            doc[cand.name] = "\n".join([cand.value, *more]).strip()
+        else:
+            doc[cand.name] = [v for v in (cand.value, *more) if v]
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# The public view
+
+
+@attrs.define
+class PublicView:
+    """The public part of one page: header lines and labelled values in page order."""
+
+    title: str | None = None
+    teaser: str | None = None
+    full_description_link: bool = False
+    labels: list[tuple[str, list[str]]] = attrs.Factory(list)
+    other: list[str] = attrs.Factory(list)
+
+
+def _staff_start(lines: Sequence[str]) -> int:
+    """Index of the first Staff View line, or ``len(lines)`` when the page has none."""
+    for i, line in enumerate(lines):
+        found = _field_line(line)
+        if found and found[0] == "_version_" and found[1].isdigit():
+            return i
+    for i, line in enumerate(lines):
+        if _label_line(line) or not _field_line(line):
+            continue
+        following = [f[0] for f in (_field_line(x) for x in lines[i : i + 12]) if f]
+        if len(following) >= 3 and following == sorted(set(following)):
+            return i
+    return len(lines)
+
+
+def parse_public_view(lines: Sequence[str]) -> PublicView:
+    """Read the title, summary teaser and ``Label: value`` lines of a page's public view."""
+    view = PublicView()
+    header: list[str] = []
+    current: list[str] | None = None
+    for raw in lines:
+        line = raw.strip()
+        label = _label_line(line)
+        if label:
+            current = [label[1]] if label[1] else []
+            view.labels.append((label[0], current))
+        elif line == _CAPTION:
+            current = None
+        elif current is not None:
+            if line:
+                current.append(line)
+        elif line:
+            header.append(line)
+    if _FULL_DESCRIPTION in header:
+        view.full_description_link = True
+        header = [h for h in header if h != _FULL_DESCRIPTION]
+    if header:
+        view.title = header[0]
+    if len(header) > 1:
+        view.teaser = header[1]
+        view.other = header[2:]
+    return view
+
+
+# --------------------------------------------------------------------------------------------
+# Mapping one page
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in (value if isinstance(value, list) else [value]) if str(v).strip()]
+
+
+def _public_document(view: PublicView, builder: RecordBuilder) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The public view as Solr fields (and, per field, the label it came from).
+
+    Values without a Solr field go to ``extra`` under their label; a ``DOI`` label sets the DOI.
+    """
+    doc: dict[str, list[str]] = {}
+    source: dict[str, str] = {}
+    published_seen = False
+    for label, values in view.labels:
+        field = LABEL_FIELDS.get(label)
+        if label == "DOI":
+            for value in values:
+                builder.set_doi(value, source_field="DOI")
+            continue
+        if label == "Published" and published_seen:
+            field = "dateSpan"  # the Description tab's "Published" is the date span
+        if field is None:
+            if values:
+                builder.keep(label, values if len(values) > 1 else values[0])
+            continue
+        if not values:
+            continue
+        if field == "publisher":
+            published_seen = True
+            for value in values:
+                place, publisher, date = split_published(value)
+                if place:
+                    builder.keep("publication_place", place)
+                if publisher:
+                    doc.setdefault("publisher", []).append(publisher)
+                if date:
+                    doc.setdefault("publishDate", []).append(date)
+            source["publisher"] = source["publishDate"] = label
+            continue
+        if field in ("author", "author2", "author_corporate"):
+            names: list[str] = []
+            for value in values:
+                found, guessed = split_author_list(value) if field != "author_corporate" else ([value], False)
+                for name in found:
+                    role = _ROLE.search(name)
+                    if role:
+                        builder.keep("author_roles", {name[: role.start()]: role.group(1)})
+                        name = name[: role.start()]
+                    names.append(name)
+                if guessed:
+                    builder.flag(
+                        "ambiguous_field",
+                        f"{label}: names joined with ', ' may be inverted (Family, Given)",
+                        [value, " | ".join(found)],
+                        field="authors",
+                    )
+            values = names
+        if field == "url":
+            links = [v for v in values if "://" in v or v.startswith("www.")]
+            if len(links) < len(values):
+                builder.keep(label, [v for v in values if v not in links])
+            values = links
+        doc.setdefault(field, []).extend(values)
+        source[field] = label
+    return doc, source
+
+
+def _agree(field: str, page: Sequence[str], staff: Sequence[str]) -> bool:
+    """Whether the page's values for ``field`` say the same as the Staff View's."""
+    if field == "language":
+        return {to_bcp47(v) or _loose(v) for v in page} <= {to_bcp47(v) or _loose(v) for v in staff}
+    if field == "publishDate":
+        return any(s.strip().startswith(p.strip()) or p.strip().startswith(s.strip()) for p in page for s in staff)
+    if field == "url":
+        return {v.rstrip("/") for v in page} <= {v.rstrip("/") for v in staff}
+    loose_staff = {_loose(v) for v in staff}
+    if field in ("publisher", "series", "container_title", "edition", "physical", "format"):
+        return all(any(_loose(p) in s or s in _loose(p) for s in loose_staff) for p in page)
+    if field in ("author", "author2", "author_corporate"):
+        words = [sorted(_loose(w) for w in re.split(r"[\s,]+", v) if w) for v in staff]
+        return all(sorted(_loose(w) for w in re.split(r"[\s,]+", p) if w) in words for p in page)
+    if field in ("isbn", "issn"):
+        norm = normalize_isbn if field == "isbn" else normalize_issn
+        return {norm(p) or _loose(p) for p in page} <= {norm(s) or _loose(s) for s in staff}
+    return {_loose(v) for v in page} <= loose_staff
+
+
+def _title_agrees(title: str, staff: Mapping[str, Any]) -> bool:
+    heading = _loose(title)
+    short = _as_list(staff.get("title_short"))
+    sub = _as_list(staff.get("title_sub"))
+    forms = [
+        *(_loose(v) for name in ("title", "title_full", "title_short") for v in _as_list(staff.get(name))),
+        *(_loose(s + " " + t) for s in short for t in sub),
+    ]
+    return any(f and (f == heading or f.startswith(heading) or heading.startswith(f)) for f in forms)
+
+
+#: Solr field -> the Record field it ends up in, for naming the field of a conflict flag.
+_RECORD_FIELD: Final = {
+    "author": "authors", "author2": "authors", "author_corporate": "authors", "publishDate": "date_published",
+    "container_title": "journal", "series": "journal", "url": "urls", "issn": "issns", "format": "type",
+    "topic": "keywords", "description": "abstract",
+}  # fmt: skip
+
+
+def _merge(
+    staff: dict[str, Any], page: Mapping[str, list[str]], source: Mapping[str, str], builder: RecordBuilder
+) -> dict[str, Any]:
+    """Staff View fields, plus the public view's where the Staff View lacks them; flags
+    disagreements between the two."""
+    merged = dict(staff)
+    for field, values in page.items():
+        known = _as_list(staff.get(field))
+        if not known:
+            merged[field] = "\n".join(values) if _single_valued(field) else list(values)
+        elif not _agree(field, values, known):
+            builder.flag(
+                "value_conflict",
+                f"the page's {source.get(field, field)} differs from the Staff View's {field}",
+                [f"{source.get(field, field)}: {'; '.join(values)}", f"{field}: {'; '.join(known)}"],
+                field=_RECORD_FIELD.get(field, field),
+            )
+    return merged
+
+
+def _teaser(view: PublicView, staff: Mapping[str, Any], merged: dict[str, Any], builder: RecordBuilder) -> None:
+    """The summary under the title: a check on ``description``, or the abstract itself only when
+    it was not cut."""
+    teaser = view.teaser
+    if not teaser:
+        return
+    full = _as_list(staff.get("description"))
+    if full:
+        if not (untruncate(teaser, full[0]) or _loose(teaser) == _loose(full[0])):
+            builder.flag(
+                "value_conflict",
+                "the summary on the page is not the start of the Staff View's description",
+                [teaser, full[0][:300]],
+                field="abstract",
+            )
+        return
+    if "description" in merged:
+        return  # a Summary/Abstract label gave the full text
+    if view.full_description_link or is_truncated(teaser):
+        builder.keep("summary_teaser", teaser)
+    else:
+        merged["description"] = teaser
+
+
+def map_page(lines: Sequence[str], builder: RecordBuilder) -> bool:
+    """Map one page's lines into ``builder``; False when the page held nothing recognisable."""
+    start = _staff_start(lines)
+    view = parse_public_view(lines[:start])
+    staff = parse_staff_view(lines[start:]) if start < len(lines) else {}
+    page, source = _public_document(view, builder)
+    merged = _merge(staff, page, source, builder)
+    if view.title:
+        if not any(staff.get(n) for n in ("title", "title_short", "title_full")):
+            merged["title"] = view.title
+        elif not _title_agrees(view.title, staff):
+            builder.flag(
+                "value_conflict",
+                "the page title differs from the Staff View's title",
+                [view.title, str(staff.get("title") or staff.get("title_short") or staff.get("title_full"))],
+                field="title",
+            )
+    _teaser(view, staff, merged, builder)
+    if view.other:
+        builder.keep("page_text", view.other)
+    if not merged:
+        return False
+    map_document(merged, builder)
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Splitting a dump into pages
+
+
+@attrs.define
+class _Page:
+    """Lines of the page being read, with what the splitter learned about them."""
+
+    lines: list[TextLine] = attrs.Factory(list)
+    phase: str = "empty"  # empty | public | staff
+    last_field: str = ""
+    last_field_at: int = -1
+    has_id: bool = False
+    caption: bool = False
+    labels: set[str] = attrs.Factory(set)
+    size: int = 0
+
+    def content(self) -> bool:
+        return any(line.text.strip() for line in self.lines)
+
+    def add(self, line: TextLine) -> None:
+        self.lines.append(line)
+        self.size += len(line.text)
+
+
+class _Splitter:
+    """Cuts a stream of lines into pages (see the module docstring for the boundaries)."""
+
+    #: How far ahead a Staff View restart without ``_version_`` looks for the new page's ``id``.
+    LOOKAHEAD = 200
+
+    def __init__(self, lines: Iterator[TextLine], limit: int) -> None:
+        self.source = lines
+        self.ahead: list[TextLine] = []
+        self.page = _Page()
+        self.limit = limit
+
+    def _next(self) -> TextLine | None:
+        if self.ahead:
+            return self.ahead.pop(0)
+        return next(self.source, None)
+
+    def _peek(self, count: int) -> list[TextLine]:
+        while len(self.ahead) < count:
+            line = next(self.source, None)
+            if line is None:
+                break
+            self.ahead.append(line)
+        return self.ahead[:count]
+
+    def pages(self) -> Iterator[list[TextLine]]:
+        while (line := self._next()) is not None:
+            text = line.text.strip()
+            if _SEPARATOR.match(line.text):
+                yield from self._flush()
+                continue
+            cut = self._cut_before(line, text)
+            if cut is not None:
+                rest = self.page.lines[cut:]
+                self.page.lines = self.page.lines[:cut]
+                yield from self._flush()
+                for old in rest:
+                    self._feed(old, old.text.strip())
+                    self.page.add(old)
+            self._feed(line, text)
+            self.page.add(line)
+            if self.page.size > self.limit:
+                yield from self._flush()  # reported as too long by split(); memory stays bounded
+        yield from self._flush()
+
+    def _flush(self) -> Iterator[list[TextLine]]:
+        if self.page.content():
+            yield self.page.lines
+        self.page = _Page()
+
+    def _cut_before(self, line: TextLine, text: str) -> int | None:
+        """Where a new page begins, if ``line`` shows that one has (index into the page)."""
+        page = self.page
+        if not page.content():
+            return None
+        if text in (_CAPTION, _FULL_DESCRIPTION) or self._public_start(text):
+            if page.phase == "staff" or (text == _CAPTION and (page.caption or page.labels)):
+                return self._header_start(text)
+            label = _label_line(text)
+            if label and label[0] in _ONCE_LABELS and label[0] in page.labels:
+                return self._header_start(text)
+            return None
+        found = _field_line(text)
+        if found and page.phase == "staff" and found[0] <= page.last_field and self._restarts(found):
+            return len(page.lines)
+        if found and page.phase == "public" and found[0] == "_version_" and page.last_field:
+            return len(page.lines)
+        return None
+
+    def _public_start(self, text: str) -> bool:
+        """A label line that starts (or restarts) a public view: in a Staff View only when the
+        next line is a label too (a description line may look like ``Summary: ...``)."""
+        label = _label_line(text)
+        if not label:
+            return False
+        if self.page.phase != "staff":
+            return label[0] in _ONCE_LABELS and label[0] in self.page.labels
+        following = self._peek(1)
+        return bool(following and _label_line(following[0].text))
+
+    def _restarts(self, found: tuple[str, str]) -> bool:
+        """A field sorting before the previous one starts a new Staff View when it is
+        ``_version_`` or when a second ``id`` line follows in field order."""
+        name, value = found
+        if name == "_version_":
+            return value.isdigit()
+        if not self.page.has_id:
+            return False
+        last = name
+        for line in self._peek(self.LOOKAHEAD):
+            text = line.text.strip()
+            if _SEPARATOR.match(line.text) or text == _CAPTION:
+                return False
+            nxt = _field_line(text)
+            if nxt and nxt[0] > last:
+                if nxt[0] == "id":
+                    return True
+                if nxt[0] > "id":
+                    return False
+                last = nxt[0]
+        return False
+
+    def _header_start(self, text: str) -> int:
+        """Index of the new page's title line: above the caption (or first label) come, going
+        up, ``Full description``, the teaser and the title, each optional but the title."""
+        lines = self.page.lines
+        floor = self.page.last_field_at + 1 if self.page.phase == "staff" else 0
+        above = [i for i in range(len(lines) - 1, floor - 1, -1) if lines[i].text.strip()]
+        if text == _FULL_DESCRIPTION:
+            # the link follows the teaser, which follows the title
+            return above[1] if len(above) >= 2 else (above[0] if above else len(lines))
+        if above and lines[above[0]].text.strip() == _FULL_DESCRIPTION:
+            above = above[1:]
+            return above[1] if len(above) >= 2 else (above[0] if above else len(lines))
+        if not above:
+            return len(lines)
+        if len(above) >= 2 and self._teaser_then_title(lines[above[0]].text, lines[above[1]].text):
+            return above[1]
+        return above[0]
+
+    def _teaser_then_title(self, nearer: str, farther: str) -> bool:
+        """Whether ``nearer`` is an uncut summary and ``farther`` the title above it (rather
+        than ``nearer`` the title and ``farther`` the end of the previous page)."""
+        nearer, farther = nearer.strip(), farther.strip()
+        if self.page.phase == "staff":
+            last = self.page.last_field
+            if _continuation_fit(last, farther) < 0:
+                return True
+            if last == "work_keys_str_mv" or last == "url":
+                return False
+        elif self.page.labels:
+            return False  # after labels: farther is a label's continuation value
+        return len(nearer) >= 2 * len(farther) and len(nearer) >= 120
+
+    def _feed(self, line: TextLine, text: str) -> None:
+        """Update what the splitter knows about the page with one more line."""
+        page = self.page
+        if not text:
+            return
+        if text == _CAPTION:
+            page.caption = True
+            page.phase = "public"
+            return
+        if page.phase != "staff":
+            label = _label_line(text)
+            if label:
+                page.labels.add(label[0])
+                page.phase = "public"
+                return
+        found = _field_line(text)
+        if found is None:
+            if page.phase == "empty":
+                page.phase = "public"
+            return
+        name = found[0]
+        if page.phase != "staff":
+            if not self._staff_begins(found):
+                page.phase = "public"
+                return
+            page.phase = "staff"
+        if name > page.last_field:
+            page.last_field = name
+            page.last_field_at = len(page.lines)
+            page.has_id = page.has_id or name == "id"
+
+    def _staff_begins(self, found: tuple[str, str]) -> bool:
+        if found[0] == "_version_" and found[1].isdigit():
+            return True
+        names = [found[0]]
+        for line in self._peek(6):
+            nxt = _field_line(line.text)
+            if nxt:
+                names.append(nxt[0])
+        return len(names) >= 3 and names == sorted(set(names))
+
+
+# --------------------------------------------------------------------------------------------
+# The parser
+
+#: Label -> what it becomes, for the documentation (Staff View fields: see vufind_solr.FIELD_MAP).
+FIELD_MAP: Final[dict[str, str]] = {
+    **{label: f"Solr {field}, then as vufind_solr maps it" for label, field in LABEL_FIELDS.items() if field},
+    "Published": "publisher and publishDate (place in extra['publication_place'])",
+    "DOI": "doi",
+    "title line": "title (when the Staff View has none)",
+    "summary teaser": "abstract only when not cut; else extra['summary_teaser']",
+    "Staff View fields": "the Solr document, mapped by vufind_solr.map_document",
+}
+
+
+def _sniff_text(text: str) -> float:
+    lines = [line.strip() for line in text.splitlines()]
+    caption = _CAPTION in lines
+    labels = sum(1 for line in lines if _label_line(line))
+    version = any(re.match(r"^_version_ \d+$", line) for line in lines)
+    fields: list[str] = []
+    for line in lines:
+        found = _field_line(line)
+        if found and (not fields or found[0] > fields[-1]):
+            fields.append(found[0])
+    markers = len({"title_full", "title_fullStr", "spellingShingle", "author_facet", "record_format",
+                   "recordtype", "title_sort", "first_indexed", "work_keys_str_mv", "publishDate"} & set(fields))  # fmt: skip
+    if version and len(fields) >= 4:
+        return 0.95
+    if len(fields) >= 6 and markers >= 2:
+        return 0.9
+    if caption and labels >= 2:
+        return 0.85
+    if labels >= 3 and any(_label_line(line) and line.startswith(("Main Author", "Online Access", "Format")) for line in lines):
+        return 0.5
+    return 0.0
+
+
+class VuFindTextParser(Parser):
+    """Text renderings of VuFind record pages: public view and Staff View, one page or many."""
+
+    name = "vufind-text"
+    title = "VuFind record page as text (public view and/or Staff View; one page or a dump)"
+    media_types = ("text/plain",)
+    patterns = ("*.txt",)
+    field_map: ClassVar[dict[str, str]] = FIELD_MAP
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+
+    def sniff(self, head: bytes) -> float:
+        """0.95 for a ``_version_`` line with at least four Staff View fields in byte order;
+        0.9 for six or more ordered fields including VuFind-only ones (``title_full``,
+        ``spellingShingle``, ``author_facet`` ...); 0.85 for a ``Bibliographic Details`` caption
+        with two or more known labels; 0.5 for three labels without the caption; JSON and XML 0."""
+        try:
+            stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+            if stripped[:1] in (b"{", b"[", b"<"):
+                return 0.0
+            return _sniff_text(head.decode("utf-8", "replace"))
+        except Exception:
+            return 0.0
+
+    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+        splitter = _Splitter(iter_lines(inp, limits=self.limits), self.limits.max_record)
+        number = 0
+        for lines in splitter.pages():
+            number += 1
+            first = next((line for line in lines if line.text.strip()), lines[0])
+            position = Position(inp.name, number, first.number, first.offset)
+            if sum(len(line.text) for line in lines) > self.limits.max_record:
+                yield Failure(position, f"page longer than {self.limits.max_record} bytes", kind="limit", parser=self.name)
+                continue
+            texts = tuple(line.text.rstrip() for line in lines)
+            fallback = [line.number for line in lines if line.fallback]
+            ident = next((f[1] for t in texts if (f := _field_line(t)) and f[0] == "id"), None)
+            yield RawRecord(texts, position, record_id=ident, context={"fallback_lines": fallback} if fallback else None)
+
+    def map(self, raw: RawRecord) -> Record:
+        lines = raw.data
+        if not isinstance(lines, tuple):
+            raise self.fail(raw, "not a page of text lines")
+        builder = RecordBuilder(self.name)
+        if not map_page(lines, builder):
+            raise self.fail(raw, "no title, label or Staff View field found on this page")
+        if isinstance(raw.context, Mapping) and raw.context.get("fallback_lines"):
+            builder.flag(
+                "encoding_fallback",
+                "lines that were not valid UTF-8 were decoded as windows-1252",
+                [f"line {n}" for n in raw.context["fallback_lines"][:10]],
+                severity="info",
+            )
+        return builder.build()
