@@ -49,7 +49,22 @@ DISABLE_ENV = "RECORDPARSE_DISABLE_PLUGIN_AUTOLOAD"
 
 #: name -> "module:Class" for every built-in parser; imported lazily.
 BUILTIN_PARSERS: dict[str, str] = {
-    # Each format module adds its own lines here, one per parser class.
+    # VuFind
+    "vufind-text": "recordparse.formats.vufind_text:VuFindTextParser",
+    "vufind-solr-json": "recordparse.formats.vufind_solr:SolrJsonParser",
+    "vufind-solr-xml": "recordparse.formats.vufind_solr:SolrXmlParser",
+    # DOAJ and OAI-PMH
+    "oai-pmh": "recordparse.formats.oai:OaiPmhParser",
+    "doaj-json": "recordparse.formats.doaj_json:DoajJsonParser",
+    "doaj-xml": "recordparse.formats.doaj_xml:DoajXmlParser",
+    # Institutional repositories
+    "figshare-text": "recordparse.formats.figshare:FigshareTextParser",
+    "figshare-html": "recordparse.formats.figshare:FigshareHtmlParser",
+    "figshare-api": "recordparse.formats.figshare:FigshareApiParser",
+    "zenodo-json": "recordparse.formats.zenodo:ZenodoJsonParser",
+    "hyrax-json": "recordparse.formats.hyrax:HyraxJsonParser",
+    # Any page with citation_*, Dublin Core or schema.org metadata
+    "meta-tags": "recordparse.formats.meta_tags:MetaTagsParser",
 }
 
 #: Validator signature: a Record and the check context in, flags out.
