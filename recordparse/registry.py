@@ -61,6 +61,12 @@ BUILTIN_PARSERS: dict[str, str] = {
     "figshare-text": "recordparse.formats.figshare:FigshareTextParser",
     "figshare-html": "recordparse.formats.figshare:FigshareHtmlParser",
     "figshare-api": "recordparse.formats.figshare:FigshareApiParser",
+    "eprints-xml": "recordparse.formats.eprints:EprintsXmlParser",
+    "eprints-html": "recordparse.formats.eprints:EprintsHtmlParser",
+    "eprints-text": "recordparse.formats.eprints:EprintsTextParser",
+    "eprints-simple": "recordparse.formats.eprints:EprintsSimpleParser",
+    "dspace-html": "recordparse.formats.dspace:DspaceHtmlParser",
+    "dspace-text": "recordparse.formats.dspace:DspaceTextParser",
     "zenodo-json": "recordparse.formats.zenodo:ZenodoJsonParser",
     "hyrax-json": "recordparse.formats.hyrax:HyraxJsonParser",
     # Any page with citation_*, Dublin Core or schema.org metadata

@@ -187,13 +187,19 @@ def _map_authors(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
 
 
 def _page(value: Any, name: str, builder: RecordBuilder) -> str | None:
-    """A page value, or None for a placeholder such as ``n/a`` (kept in ``extra``)."""
+    """A page value as the source gives it; a placeholder such as ``n/a`` is kept verbatim
+    (it is what the source says) and flagged, so nobody mistakes it for a page number."""
     text = _text(value)
     if text is None:
         return None
     if text.lower() in _PLACEHOLDER_PAGES:
-        builder.keep(name, text)
-        return None
+        builder.flag(
+            "placeholder_value",
+            f"{name} is a placeholder, not a page",
+            [f"{name}: {text}"],
+            field=name.rpartition(".")[2],
+            severity="info",
+        )
     return text
 
 

@@ -88,14 +88,11 @@ def test_real_doaj_records_match_expected(name: str) -> None:
     # Record has the first as BCP 47 and the raw list in extra["journal.language"].
     assert record.language == to_bcp47(expected["language"][0])
     assert record.extra["journal.language"] == expected["language"]
-    # Convention differs: "n/a" is a placeholder, not a page: the Record leaves the page empty
-    # and keeps the placeholder in extra under its source name.
+    # "n/a" is a placeholder: kept verbatim as the source gives it, and flagged.
     for key in ("start_page", "end_page"):
+        assert getattr(record, key) == expected.get(key), key
         if expected.get(key) == "n/a":
-            assert getattr(record, key) is None
-            assert record.extra[key] == "n/a"
-        else:
-            assert getattr(record, key) == expected.get(key), key
+            assert any(f["code"] == "placeholder_value" and f["field"] == key for f in record.flags)
     assert record.access.status == "open"
     assert "DOAJ indexes only open-access journals" in record.access.evidence
 
@@ -185,10 +182,11 @@ def test_month_zero_e_locator_entities_and_journal_issns() -> None:
     assert rec.extra["languages"] == ["en", "es"]
 
 
-def test_placeholder_pages_kept_out_of_the_page_fields() -> None:
+def test_placeholder_pages_are_kept_verbatim_and_flagged() -> None:
     rec = records(DOAJ / "search-response.json")[2]
-    assert (rec.start_page, rec.end_page) == (None, None)
-    assert (rec.extra["start_page"], rec.extra["end_page"]) == ("n/a", "n/a")
+    assert (rec.start_page, rec.end_page) == ("n/a", "n/a")
+    flags = {(f.code, f.field) for f in recordparse.check(rec)}
+    assert {("placeholder_value", "start_page"), ("placeholder_value", "end_page")} <= flags
     assert rec.date_published == "2020-11"
     assert rec.abstract is None
 

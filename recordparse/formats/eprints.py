@@ -1,0 +1,1633 @@
+"""EPrints 3: ``eprints-xml``, ``eprints-html``, ``eprints-text`` and ``eprints-simple``.
+
+EPrints shows one item in four forms, all read into the same Record through one field table
+(:data:`EPRINT_FIELD_MAP`, keyed by the EPrints field name that the EP3 XML element, the Simple
+export key and the ``eprints.*`` meta tag all share):
+
+- ``eprints-xml``: EP3 XML exports (``<eprints xmlns="http://eprints.org/ep2/data/2.0">`` with one
+  or many ``<eprint>``), streamed element by element;
+- ``eprints-html``: abstract (summary) pages: ``eprints.*``, ``citation_*`` and ``DC.*`` meta
+  tags, plus the visible document blocks and access lines;
+- ``eprints-text``: text renderings of abstract pages (citation paragraph, document blocks,
+  abstract, ``Label: value`` metadata table ending with ``URI:``), possibly several in one file;
+- ``eprints-simple``: the Simple Metadata export (``key: value`` lines, repeated keys, records
+  separated by blank lines).
+
+Access: the main full text decides. Per document (EP3 XML ``<document>``, or a document block on
+a page) the reading is ``open`` for public security, ``embargoed`` for a non-public document with
+an embargo date (``date_embargo``, or ``Restricted to ... until <date>``) and ``restricted`` for
+any other non-public security (site-local values such as Caltech's ``internal`` included).
+Documents derived by EPrints itself (relations ``isVolatileVersionOf``/``isIndexCodesVersionOf``:
+index codes, thumbnails, previews) never count. A document is *main* unless its ``content`` is
+``coverimage``, ``supplemental``, ``presentation``, ``bibliography``, ``metadata`` or ``other``, or
+its description names a part of the work (front matter, abstract, title page, table of contents,
+appendix, supplement). Any public main document makes the item open (a green accepted version
+beside a restricted publisher PDF is open); otherwise the earliest embargo end among the main
+documents (the day the first one opens), otherwise restricted. Without any main document all
+non-derived documents count. A public front matter beside a restricted whole thesis is therefore
+restricted. ``full_text_status`` (or the page's own ``Full text not available``/``Request a copy``
+lines) decides only when there are no documents; when it disagrees with the documents the record
+carries an ``access_conflict`` flag with both readings. ``citation_pdf_url`` proves nothing on
+EPrints (it is emitted for restricted documents too) and is kept in ``extra``.
+
+Other choices: ``date`` becomes ``date_published`` only with ``date_type`` ``published``; other
+dates stay in ``extra`` with their type. ``publisher: Unpublished`` is a publication status, kept
+in ``extra``. ``pagerange`` ``Art. No. 130923`` is an article number. ``id_number`` and related
+URLs of type ``doi`` give the DOI when they hold one. Titles keep Caltech's ``^()``/``_()``
+super/subscript markup as given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar
+
+import attrs
+from lxml import etree
+
+from ..builder import RecordBuilder
+from ..errors import Failure, LimitExceeded
+from ..normalize.access import AccessSignal, classify_text, decide, from_vocabulary
+from ..normalize.dates import end_of_period, parse_date
+from ..normalize.identifiers import find_doi, normalize_doi
+from ..normalize.names import make_corporate
+from ..normalize.text import clean, has_html, split_pages
+from ..record import Access, Position, Record
+from ..sources import Input, Limits, TextLine, iter_lines, read_text
+from ..xmlsafe import XmlChunk, XmlSplitter, local_name, parse_chunk, safe_html
+from .base import Parser, RawRecord
+
+__all__ = [
+    "DATE_TYPE_NAMES",
+    "EPRINT_FIELD_MAP",
+    "EPRINT_TYPES",
+    "EPRINT_TYPE_NAMES",
+    "EP_NAMESPACE",
+    "PAGE_LABELS",
+    "DocumentView",
+    "EprintsHtmlParser",
+    "EprintsSimpleParser",
+    "EprintsTextParser",
+    "EprintsXmlParser",
+    "PageParts",
+    "check_record_size",
+    "combine_documents",
+    "cut_page",
+    "document_view",
+    "is_main_document",
+    "map_eprint_fields",
+    "map_page",
+    "meta_tags",
+    "page_lines",
+    "parse_simple",
+    "settle_access",
+    "settle_page_access",
+    "split_keywords",
+    "split_rendered_names",
+]
+
+#: The namespace of EP3 XML exports.
+EP_NAMESPACE = "http://eprints.org/ep2/data/2.0"
+
+#: EPrints field name (EP3 XML element, Simple key, ``eprints.*`` meta name) -> Record field.
+#: Fields not listed here are kept in ``extra`` under their own name.
+EPRINT_FIELD_MAP: dict[str, str] = {
+    "eprintid": "id",
+    "type": "type",
+    "title": "title",
+    "abstract": "abstract",
+    "creators": "authors",
+    "creators_name": "authors",
+    "corp_creators": "authors (organisations, after the people)",
+    "date": "date_published (date_type published only)",
+    "datestamp": "date_deposited",
+    "publication": "journal",
+    "publisher": "publisher (not 'Unpublished')",
+    "volume": "volume",
+    "number": "issue",
+    "pagerange": "start_page, end_page / article_number",
+    "issn": "issns",
+    "doi": "doi",
+    "id_number": "doi (when it is a DOI)",
+    "official_url": "urls",
+    "related_url": "urls, doi (type doi)",
+    "related_url_url": "urls, doi (type doi)",
+    "document_url": "urls",
+    "keywords": "keywords",
+    "subjects": "subjects",
+    "rights": "rights",
+    "institution": "institution",
+    "full_text_status": "access",
+    "documents": "access, language, license",
+}
+
+#: EPrints ``type`` (pub_lib namedset) -> CSL type.
+EPRINT_TYPES: dict[str, str] = {
+    "article": "article-journal",
+    "book_section": "chapter",
+    "monograph": "report",
+    "conference_item": "paper-conference",
+    "book": "book",
+    "thesis": "thesis",
+    "patent": "patent",
+    "artefact": "document",
+    "exhibition": "event",
+    "composition": "musical_score",
+    "performance": "performance",
+    "image": "graphic",
+    "video": "motion_picture",
+    "audio": "song",
+    "dataset": "dataset",
+    "experiment": "dataset",
+    "teaching_resource": "document",
+    "other": "document",
+}
+
+#: Rendered type names on abstract pages (lower case, without the parenthesised subtype) -> type.
+EPRINT_TYPE_NAMES: dict[str, str] = {
+    "article": "article",
+    "articles": "article",
+    "book section": "book_section",
+    "monograph": "monograph",
+    "conference or workshop item": "conference_item",
+    "book": "book",
+    "thesis": "thesis",
+    "patent": "patent",
+    "artefact": "artefact",
+    "show/exhibition": "exhibition",
+    "exhibition": "exhibition",
+    "composition": "composition",
+    "performance": "performance",
+    "image": "image",
+    "video": "video",
+    "audio": "audio",
+    "dataset": "dataset",
+    "experiment": "experiment",
+    "teaching resource": "teaching_resource",
+    "other": "other",
+}
+
+#: ``date_type`` values and their rendered names -> the stored value.
+DATE_TYPE_NAMES: dict[str, str] = {
+    "published": "published",
+    "publication": "published",
+    "published_online": "published_online",
+    "published online": "published_online",
+    "online publication": "published_online",
+    "submitted": "submitted",
+    "submission": "submitted",
+    "completed": "completed",
+    "completion": "completed",
+}
+
+#: Metadata-table labels of abstract pages (lower case; UTas variants included) -> field name.
+PAGE_LABELS: dict[str, str] = {
+    "item type": "type",
+    "creators": "creators_name",
+    "authors/creators": "creators_name",
+    "authors": "creators_name",
+    "title": "title",
+    "status": "ispublished",
+    "subjects": "subjects",
+    "divisions": "divisions",
+    "full text status": "full_text_status",
+    "uncontrolled keywords": "keywords",
+    "keywords": "keywords",
+    "date": "date",
+    "date type": "date_type",
+    "journal or publication title": "publication",
+    "publication title": "publication",
+    "publisher": "publisher",
+    "volume": "volume",
+    "number": "number",
+    "page range": "pagerange",
+    "number of pages": "pages",
+    "issn": "issn",
+    "isbn": "isbn",
+    "identification number": "id_number",
+    "doi / id number": "id_number",
+    "doi/id number": "id_number",
+    "official url": "official_url",
+    "related urls": "related_url",
+    "refereed": "refereed",
+    "additional information": "note",
+    "institution": "institution",
+    "department": "department",
+    "thesis type": "thesis_type",
+    "event title": "event_title",
+    "event location": "event_location",
+    "event dates": "event_dates",
+    "event type": "event_type",
+    "place of publication": "place_of_pub",
+    "editors": "editors_name",
+    "title of book": "book_title",
+    "series name": "series",
+    "funders": "funders",
+    "projects": "projects",
+    "copyright holders": "copyright_holders",
+    "copyright information": "copyright_holders",
+    "corporate creators": "corp_creators",
+    "depositing user": "userid",
+    "date deposited": "datestamp",
+    "last modified": "lastmod",
+    "item statistics": "item_statistics",
+    "uri": "uri",
+}
+
+#: Rendered ``ispublished`` values -> stored value.
+_ISPUBLISHED_NAMES: dict[str, str] = {
+    "published": "pub",
+    "in press": "inpress",
+    "submitted": "submitted",
+    "unpublished": "unpub",
+}
+
+#: Headings that introduce the abstract on a page (the EPrints phrase in its translations).
+_ABSTRACT_HEADINGS = frozenset(
+    {"abstract", "zusammenfassung", "kurzfassung", "résumé", "resume", "resumen", "resumo",
+     "riassunto", "sommario", "samenvatting"}
+)
+
+#: Relations that mark a document EPrints derived from another one (never full text).
+_DERIVED_RELATIONS = ("isvolatileversionof", "isindexcodesversionof", "isthumbnailversionof")
+#: ``content`` values that are not the work itself.
+_PARTIAL_CONTENT = frozenset(
+    {"coverimage", "supplemental", "presentation", "bibliography", "metadata", "other"}
+)
+#: Document descriptions (format descriptions, rendered content) naming a part of the work.
+_PARTIAL_WORDS = re.compile(
+    r"\b(front[\s_-]?matter|cover[\s_-]?image|cover[\s_-]?page|supplement(?:al|ary)?|appendi(?:x|ces)"
+    r"|title[\s_-]?page|table[\s_-]of[\s_-]contents|contents[\s_-]?page|abstract|bibliography"
+    r"|presentation|index[\s_-]?codes|thumbnail|preview)\b",
+    re.IGNORECASE,
+)
+_DOWNLOAD_SIZE = re.compile(r"\(\s*\d+(?:[.,]\d+)?\s*[kKMGT]?i?[bB]\s*\)")
+_ARTICLE_NUMBER = re.compile(
+    r"^(?:art(?:icle)?\.?\s*(?:no\.?|nr\.?|number|n[ºo°]\.?)|article|e-?locator)\s*:?\s*(\S+)$",
+    re.IGNORECASE,
+)
+_CITATION_YEAR = re.compile(r"\(\s*(\d{4})[a-z]?\s*\)|\b(\d{4})\s*,")
+_HTML_LIMIT = Limits().max_record
+
+
+# --------------------------------------------------------------------------------------------
+# Field mapping shared by every EPrints form.
+
+
+def _text(value: Any) -> str | None:
+    """The text of a scalar field value (dict/list values have none)."""
+    if isinstance(value, str):
+        return clean(value)
+    return None
+
+
+def _first(values: Sequence[Any]) -> str | None:
+    for value in values:
+        text = _text(value)
+        if text:
+            return text
+    return None
+
+
+def _set_plain(builder: RecordBuilder, field: str, name: str, values: Sequence[Any]) -> None:
+    """Set a single-valued Record field; further different values stay in ``extra``."""
+    texts = [t for t in (_text(v) for v in values) if t]
+    if not texts:
+        return
+    builder.set(field, texts[0])
+    for other in texts[1:]:
+        if other != builder.get(field):
+            builder.keep(name, other)
+
+
+def split_keywords(value: str) -> list[str]:
+    """Split a keywords string: on ``;`` when it has any, else on commas, else on new lines."""
+    if ";" in value:
+        parts = value.split(";")
+    elif "," in value:
+        parts = value.split(",")
+    else:
+        parts = value.splitlines()
+    return [p for p in (clean(x) for x in parts) if p]
+
+
+def _person_parts(item: Any) -> tuple[str | None, str | None, str | None, str | None]:
+    """``(family, given, orcid, id)`` of an EP3 creators item or a ``Family, Given`` string."""
+    if isinstance(item, Mapping):
+        name = item.get("name")
+        family = given = None
+        if isinstance(name, Mapping):
+            family, given = _text(name.get("family")), _text(name.get("given"))
+        elif isinstance(name, str):
+            family, given = _split_family_given(name)
+        return family, given, _text(item.get("orcid")), _text(item.get("id"))
+    if isinstance(item, str):
+        family, given = _split_family_given(item)
+        return family, given, None, None
+    return None, None, None, None
+
+
+def _split_family_given(text: str) -> tuple[str | None, str | None]:
+    family, _, given = text.partition(",")
+    return clean(family), clean(given)
+
+
+def _add_people(builder: RecordBuilder, items: Sequence[Any]) -> None:
+    ids: list[str] = []
+    for item in items:
+        family, given, orcid, ident = _person_parts(item)
+        if not family and not given:
+            continue
+        name = f"{family}, {given}" if family and given else (family or given or "")
+        builder.add_person(name, given=given, family=family, orcid=orcid)
+        if ident:
+            ids.append(ident)
+    if ids:
+        builder.keep("creators_id", ids)
+
+
+def _set_date(builder: RecordBuilder, fields: Mapping[str, Sequence[Any]]) -> None:
+    date = _first(fields.get("date", ()))
+    if not date:
+        return
+    raw_type = _first(fields.get("date_type", ())) or ""
+    date_type = DATE_TYPE_NAMES.get(raw_type.lower(), raw_type.lower() or None)
+    if date_type == "published":
+        builder.set_date("date_published", date, source_field="date")
+        return
+    builder.keep("date", date)
+    if raw_type:
+        builder.keep("date_type", raw_type)
+
+
+def _set_pages(builder: RecordBuilder, values: Sequence[Any]) -> None:
+    text = _first(values)
+    if not text:
+        return
+    number = _ARTICLE_NUMBER.match(text)
+    if number:
+        builder.set("article_number", number.group(1))
+        return
+    start, end = split_pages(text)
+    if start is None:
+        builder.keep("pagerange", text)
+        return
+    builder.set("start_page", start)
+    if end:
+        builder.set("end_page", end)
+
+
+def _set_publisher(builder: RecordBuilder, fields: Mapping[str, Sequence[Any]]) -> None:
+    for value in fields.get("publisher", ()):
+        text = _text(value)
+        if not text:
+            continue
+        if text.casefold() == "unpublished":
+            # A publication status some sites type into the publisher field (ispublished unpub).
+            builder.keep("publisher", text)
+            continue
+        _set_plain(builder, "publisher", "publisher", [text])
+
+
+def _set_identifiers(builder: RecordBuilder, fields: Mapping[str, Sequence[Any]]) -> None:
+    for value in fields.get("doi", ()):
+        text = _text(value)
+        if text:
+            builder.set_doi(text, source_field="doi")
+    for item in _related_urls(fields):
+        url, kind = _text(item.get("url")), (_text(item.get("type")) or "").lower()
+        if not url:
+            continue
+        builder.add_url(url)
+        if kind == "doi" and find_doi(url):
+            builder.set_doi(url, source_field="related_url")
+    for value in fields.get("id_number", ()):
+        text = _text(value)
+        if not text:
+            continue
+        if normalize_doi(text) and re.match(r"^(?:doi:?\s*|https?://(?:dx\.)?doi\.org/)?10\.", text, re.I):
+            builder.set_doi(text, source_field="id_number")
+        else:
+            builder.keep("id_number", text)
+    for name in ("official_url", "document_url"):
+        for value in fields.get(name, ()):
+            text = _text(value)
+            if text:
+                builder.add_url(text)
+
+
+def _related_urls(fields: Mapping[str, Sequence[Any]]) -> list[Mapping[str, Any]]:
+    """Related URLs as ``{url, type, description}``, from EP3 items or Simple's parallel keys."""
+    items = [i for i in fields.get("related_url", ()) if isinstance(i, Mapping)]
+    urls = [v for v in fields.get("related_url_url", ()) if isinstance(v, str)]
+    types = [v for v in fields.get("related_url_type", ()) if isinstance(v, str)]
+    for i, url in enumerate(urls):
+        items.append({"url": url, "type": types[i] if i < len(types) else None})
+    items.extend({"url": v} for v in fields.get("related_url", ()) if isinstance(v, str))
+    return items
+
+
+def _set_type(builder: RecordBuilder, values: Sequence[Any]) -> None:
+    raw = _first(values)
+    if not raw:
+        return
+    code = raw.lower().strip()
+    if code not in EPRINT_TYPES:
+        code = EPRINT_TYPE_NAMES.get(re.sub(r"\s*\(.*\)\s*$", "", code), code)
+    csl = EPRINT_TYPES.get(code)
+    if csl:
+        builder.set("type", csl)
+    builder.keep("type", raw)
+
+
+def _set_abstract(builder: RecordBuilder, values: Sequence[Any]) -> None:
+    texts = [v for v in values if isinstance(v, str) and v.strip()]
+    if not texts:
+        return
+    raw = texts[0]
+    markup = has_html(raw)
+    builder.set("abstract", raw, html=markup)
+    if markup:
+        builder.keep("abstract", raw)
+    for other in texts[1:]:
+        builder.keep("abstract", other)
+
+
+def _set_keywords(builder: RecordBuilder, values: Sequence[Any]) -> None:
+    for value in values:
+        if isinstance(value, str):
+            for word in split_keywords(value):
+                builder.add_keyword(word)
+
+
+def _set_subjects(builder: RecordBuilder, values: Sequence[Any]) -> None:
+    for value in values:
+        text = _text(value)
+        if text:
+            builder.add_subject(text)
+
+
+def _set_issns(builder: RecordBuilder, values: Sequence[Any]) -> None:
+    for value in values:
+        text = _text(value)
+        if text:
+            for part in re.split(r"[,;]", text):
+                builder.add_issn(part)
+
+
+#: Fields the handlers below consume (everything else goes to ``extra``).
+_CONSUMED = frozenset(
+    {
+        "eprintid", "type", "title", "abstract", "creators", "creators_name", "creators_id",
+        "creators_orcid", "date", "date_type", "datestamp", "publication", "publisher", "volume",
+        "number", "pagerange", "issn", "doi", "id_number", "official_url", "related_url",
+        "related_url_url", "related_url_type", "document_url", "keywords", "subjects", "rights",
+        "institution", "full_text_status", "corp_creators",
+    }
+)
+
+
+def map_eprint_fields(builder: RecordBuilder, fields: Mapping[str, Sequence[Any]]) -> None:
+    """Map EPrints fields (name -> values, in the shape of EP3 XML or the Simple export).
+
+    Creators are EP3 items (``{name: {family, given}, id, orcid}``) or ``Family, Given`` strings
+    with parallel ``creators_id``/``creators_orcid`` lists; related URLs are EP3 items or
+    Simple's ``related_url_url``/``related_url_type``. Unmapped fields go to ``extra``.
+    """
+    _set_plain(builder, "id", "eprintid", fields.get("eprintid", ()))
+    _set_type(builder, fields.get("type", ()))
+    _set_plain(builder, "title", "title", fields.get("title", ()))
+    _set_abstract(builder, fields.get("abstract", ()))
+    creators = list(fields.get("creators", ())) or _simple_creators(fields)
+    _add_people(builder, creators)
+    for value in fields.get("corp_creators", ()):
+        for name in value if isinstance(value, list) else [value]:
+            organisation = make_corporate(name) if isinstance(name, str) else None
+            if organisation is not None:
+                builder.people.append(organisation)
+    _set_date(builder, fields)
+    for value in fields.get("datestamp", ()):
+        builder.set_date("date_deposited", _text(value), source_field="datestamp")
+    _set_plain(builder, "journal", "publication", fields.get("publication", ()))
+    _set_publisher(builder, fields)
+    _set_plain(builder, "volume", "volume", fields.get("volume", ()))
+    _set_plain(builder, "issue", "number", fields.get("number", ()))
+    _set_pages(builder, fields.get("pagerange", ()))
+    _set_issns(builder, fields.get("issn", ()))
+    _set_identifiers(builder, fields)
+    _set_keywords(builder, fields.get("keywords", ()))
+    _set_subjects(builder, fields.get("subjects", ()))
+    _set_plain(builder, "rights", "rights", fields.get("rights", ()))
+    _set_plain(builder, "institution", "institution", fields.get("institution", ()))
+    for name, values in fields.items():
+        if name in _CONSUMED or name == "documents":
+            continue
+        kept = [v for v in values if v not in (None, "", [], {})]
+        if kept:
+            builder.keep(name, kept[0] if len(kept) == 1 else kept)
+
+
+def _simple_creators(fields: Mapping[str, Sequence[Any]]) -> list[Any]:
+    """Creators from Simple-style parallel lists (``creators_name``, ``creators_id``, ...)."""
+    names = [v for v in fields.get("creators_name", ()) if isinstance(v, str)]
+    ids = list(fields.get("creators_id", ()))
+    orcids = list(fields.get("creators_orcid", ()))
+    out: list[Any] = []
+    for i, name in enumerate(names):
+        family, given = _split_family_given(name)
+        out.append(
+            {
+                "name": {"family": family, "given": given},
+                "id": ids[i] if i < len(ids) else None,
+                "orcid": orcids[i] if i < len(orcids) else None,
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Access: documents decide, full_text_status cross-checks.
+
+
+@attrs.frozen
+class DocumentView:
+    """One document as far as access goes: what it is (``label``), whether it is main full text
+    and whether EPrints derived it, and the access reading of its security."""
+
+    label: str
+    signal: AccessSignal
+    main: bool = True
+    derived: bool = False
+
+
+def _embargo_key(signal: AccessSignal) -> str:
+    last = end_of_period(signal.embargo_end or "")
+    return last.isoformat() if last else "9999"
+
+
+def combine_documents(documents: Iterable[DocumentView]) -> AccessSignal | None:
+    """One reading for a set of files: any readable main file makes the item open.
+
+    Derived documents are left out; without main documents every other one counts. Otherwise the
+    earliest dated embargo (when the first main file opens) wins, then the most restrictive of
+    the rest (``decide``). Returns None when there is no document to judge.
+    """
+    candidates = [d for d in documents if not d.derived]
+    mains = [d for d in candidates if d.main] or candidates
+    if not mains:
+        return None
+    for doc in mains:
+        if doc.signal.status == "open":
+            return doc.signal
+    dated = [d.signal for d in mains if d.signal.embargo_end and d.signal.embargo_end != "permanent"]
+    if dated:
+        return min(dated, key=_embargo_key)
+    access, _ = decide([d.signal for d in mains])
+    for doc in mains:
+        if doc.signal.status == access.status and doc.signal.embargo_end == access.embargo_end:
+            return doc.signal
+    return mains[0].signal
+
+
+def settle_access(
+    builder: RecordBuilder,
+    primary: Sequence[AccessSignal],
+    secondary: Sequence[AccessSignal] = (),
+) -> Access:
+    """Set the builder's access from ``primary`` (or ``secondary`` when there is no primary
+    signal) and flag an ``access_conflict`` when any two of all the signals disagree.
+
+    The evidence lists every signal, so a reader sees both the document reading and the
+    status field it was checked against.
+    """
+    deciding = list(primary) or list(secondary)
+    access, _ = decide(deciding)
+    everything = [*primary, *secondary]
+    overall, conflicts = decide(everything)
+    if not conflicts and primary and secondary:
+        conflicts = _disagreeing(primary, secondary)
+    builder.set_access(access.status, embargo_end=access.embargo_end, evidence=overall.evidence)
+    if conflicts:
+        readings = ", ".join(
+            s.status + (f" until {s.embargo_end}" if s.embargo_end else "") for s in conflicts
+        )
+        builder.flag(
+            "access_conflict",
+            f"access signals disagree ({readings}); kept {access.status}",
+            [s.evidence for s in conflicts],
+            field="access",
+        )
+    return access
+
+
+def _disagreeing(
+    primary: Sequence[AccessSignal], secondary: Sequence[AccessSignal]
+) -> list[AccessSignal]:
+    """Signals whose reading differs between the two groups. Embargoed and restricted are one
+    reading here: ``full_text_status`` has no word for an embargo."""
+    ours = {_CLOSED.get(s.status, s.status) for s in primary}
+    theirs = [
+        s for s in secondary if _CLOSED.get(s.status, s.status) not in ours and s.status != "unknown"
+    ]
+    if not theirs:
+        return []
+    return [*primary, *theirs]
+
+
+_CLOSED = {"embargoed": "restricted"}
+
+
+def _evidence_label(*parts: str | None) -> str:
+    return ", ".join(p for p in parts if p)
+
+
+def _document_signal(doc: Mapping[str, Any]) -> AccessSignal:
+    """The access reading of one EP3 ``<document>``."""
+    security = _text(doc.get("security")) or "public"
+    label = _evidence_label(
+        f"document {_text(doc.get('docid')) or _text(doc.get('pos')) or '?'}",
+        _text(doc.get("main")),
+        _text(doc.get("content")),
+    )
+    evidence = f"{label}: security={security}"
+    embargo = _text(doc.get("date_embargo"))
+    if security.lower() != "public" and embargo:
+        iso = parse_date(embargo)
+        if iso:
+            return AccessSignal("embargoed", iso, f"{evidence}, date_embargo={embargo}")
+    signal = from_vocabulary(security, scheme="eprints-security")
+    status = signal.status if signal else "restricted"
+    return AccessSignal(status, None, evidence)
+
+
+def _relation_types(doc: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    relation = doc.get("relation")
+    items = relation if isinstance(relation, list) else [relation] if relation else []
+    for item in items:
+        if isinstance(item, Mapping):
+            kind = _text(item.get("type"))
+            if kind:
+                out.append(kind)
+    return out
+
+
+def _is_derived(doc: Mapping[str, Any]) -> bool:
+    kinds = [k.rsplit("/", 1)[-1].lower() for k in _relation_types(doc)]
+    return any(k in _DERIVED_RELATIONS for k in kinds)
+
+
+def is_main_document(content: str | None, description: str | None) -> bool:
+    """False for a document that is only a part of the work or an addition to it (by its
+    ``content`` value, or by words in its description or rendered label)."""
+    if content and content.lower().replace(" ", "") in _PARTIAL_CONTENT:
+        return False
+    return not (description and _PARTIAL_WORDS.search(description))
+
+
+def _xml_documents(documents: Sequence[Any]) -> list[DocumentView]:
+    views: list[DocumentView] = []
+    for doc in documents:
+        if not isinstance(doc, Mapping):
+            continue
+        signal = _document_signal(doc)
+        views.append(
+            DocumentView(
+                label=signal.evidence,
+                signal=signal,
+                main=is_main_document(_text(doc.get("content")), _text(doc.get("formatdesc"))),
+                derived=_is_derived(doc),
+            )
+        )
+    return views
+
+
+def _document_summary(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``extra["documents"]`` keeps of one EP3 document."""
+    keep = ("docid", "pos", "format", "formatdesc", "content", "security", "date_embargo",
+            "main", "license", "language", "mime_type", "placement")
+    out: dict[str, Any] = {k: _text(doc.get(k)) for k in keep if _text(doc.get(k))}
+    files = doc.get("files")
+    urls = [_text(f.get("url")) for f in files if isinstance(f, Mapping)] if isinstance(files, list) else []
+    if any(urls):
+        out["urls"] = [u for u in urls if u]
+    relations = _relation_types(doc)
+    if relations:
+        out["relations"] = relations
+    out["derived"] = _is_derived(doc)
+    return out
+
+
+def _status_signals(fields: Mapping[str, Sequence[Any]]) -> list[AccessSignal]:
+    out: list[AccessSignal] = []
+    for value in fields.get("full_text_status", ()):
+        text = _text(value)
+        if text:
+            signal = from_vocabulary(text.lower(), scheme="eprints-full-text", field="full_text_status")
+            if signal:
+                out.append(signal)
+    return out
+
+
+def _main_document_facts(builder: RecordBuilder, documents: Sequence[Any]) -> None:
+    """Language and licence of the readable main documents, when they agree."""
+    mains = [
+        d
+        for d in documents
+        if isinstance(d, Mapping) and not _is_derived(d)
+        and is_main_document(_text(d.get("content")), _text(d.get("formatdesc")))
+    ]
+    public = [d for d in mains if (_text(d.get("security")) or "").lower() == "public"] or mains
+    languages = {t for t in (_text(d.get("language")) for d in public) if t}
+    if len(languages) == 1:
+        builder.set_language(languages.pop(), source_field="document_language")
+    licences = {t for t in (_text(d.get("license")) for d in public) if t and t.lower() != "other"}
+    if len(licences) == 1:
+        builder.set("license", licences.pop())
+
+
+# --------------------------------------------------------------------------------------------
+# EP3 XML
+
+
+def _xml_value(element: Any) -> Any:
+    """An EP3 element as plain data: text, a list (``<item>`` children) or a dict."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children:
+        return element.text if element.text is not None else ""
+    if all(local_name(c.tag) == "item" for c in children):
+        return [_xml_value(c) for c in children]
+    out: dict[str, Any] = {}
+    for child in children:
+        name = local_name(child.tag)
+        value = _xml_value(child)
+        if name in out:
+            current = out[name]
+            out[name] = [*current, value] if isinstance(current, list) else [current, value]
+        else:
+            out[name] = value
+    return out
+
+
+def _xml_fields(element: Any) -> dict[str, list[Any]]:
+    """The children of an ``<eprint>`` as field name -> values."""
+    fields: dict[str, list[Any]] = {}
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        name = local_name(child.tag)
+        value = _xml_value(child)
+        if name == "documents":
+            docs = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+            if isinstance(value, dict) and "document" in value:
+                inner = value["document"]
+                docs = inner if isinstance(inner, list) else [inner]
+            fields.setdefault(name, []).extend(docs)
+        elif isinstance(value, list):
+            fields.setdefault(name, []).extend(value)
+        else:
+            fields.setdefault(name, []).append(value)
+    return fields
+
+
+class EprintsXmlParser(Parser):
+    """EP3 XML exports: ``<eprints xmlns="http://eprints.org/ep2/data/2.0"><eprint>...``."""
+
+    name = "eprints-xml"
+    title = "EPrints 3 XML export (EP3 XML, one or many eprints)"
+    media_types = ("application/xml", "text/xml")
+    patterns = ("*.xml", "*.ep3", "*.ep3.xml")
+    field_map: ClassVar[dict[str, str]] = EPRINT_FIELD_MAP
+
+    def sniff(self, head: bytes) -> float:
+        if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            return 0.0
+        if EP_NAMESPACE.encode() in head and b"<eprint" in head:
+            return 0.95
+        if re.search(rb"<eprints[\s>]", head) and b"<eprintid>" in head:
+            return 0.8
+        return 0.0
+
+    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+        splitter = XmlSplitter(inp, tags={"eprint"}, parser_name=self.name)
+        for chunk in splitter:
+            if isinstance(chunk, Failure):
+                yield chunk
+                continue
+            position = Position(inp.name, chunk.number, chunk.line, chunk.offset)
+            yield RawRecord(chunk, position, context=splitter)
+
+    def map(self, raw: RawRecord) -> Record:
+        chunk: XmlChunk = raw.data
+        repairs: list[str] = []
+        element = parse_chunk(chunk, raw.context, raw.position, self.name, repairs)
+        fields = _xml_fields(element)
+        builder = RecordBuilder(self.name)
+        for note in repairs:
+            builder.flag("xml_repaired", note, [], severity="info")
+        uri = clean(element.get("id"))
+        if uri:
+            builder.add_url(uri)
+        map_eprint_fields(builder, fields)
+        documents = fields.get("documents", [])
+        if documents:
+            builder.keep("documents", [_document_summary(d) for d in documents if isinstance(d, Mapping)])
+            _main_document_facts(builder, documents)
+        docs_signal = combine_documents(_xml_documents(documents))
+        settle_access(builder, [docs_signal] if docs_signal else [], _status_signals(fields))
+        return builder.build()
+
+
+# --------------------------------------------------------------------------------------------
+# Simple Metadata export
+
+_SIMPLE_KEY = re.compile(r"^([a-z][a-z0-9_]*): ?(.*)$")
+#: Keys only the Simple export (and the eprints.* meta tags) uses.
+_SIMPLE_MARKERS = (
+    b"eprintid", b"creators_name", b"full_text_status", b"ispublished", b"date_type",
+    b"document_url", b"eprint_status", b"metadata_visibility", b"datestamp", b"official_url",
+)
+
+
+def check_record_size(inp: Input, lines: Sequence[TextLine], limit: int = _HTML_LIMIT) -> None:
+    """Raise :class:`~recordparse.errors.LimitExceeded` when the lines held for one record pass
+    ``limit`` bytes: no record of these formats is that long, so the input is not one of them
+    and would otherwise be held in memory whole. Checked every 1024 lines."""
+    if len(lines) % 1024 == 0 and lines and lines[-1].offset - lines[0].offset > limit:
+        raise LimitExceeded(inp.name, f"record starting at line {lines[0].number} is larger than {limit} bytes")
+
+
+def parse_simple(text: str) -> dict[str, list[Any]]:
+    """``key: value`` lines to field name -> values; other lines continue the previous value."""
+    fields: dict[str, list[Any]] = {}
+    key: str | None = None
+    for line in text.split("\n"):
+        match = _SIMPLE_KEY.match(line)
+        if match:
+            key = match.group(1)
+            fields.setdefault(key, []).append(match.group(2))
+        elif key is not None:
+            values = fields[key]
+            values[-1] = f"{values[-1]}\n{line}"
+    for values in fields.values():
+        for i, value in enumerate(values):
+            values[i] = value.strip("\n")
+    return fields
+
+
+class EprintsSimpleParser(Parser):
+    """The EPrints Simple Metadata export: ``key: value`` lines, blank line between records."""
+
+    name = "eprints-simple"
+    title = "EPrints Simple Metadata export (key: value lines)"
+    media_types = ("text/plain",)
+    patterns = ("*.txt",)
+    field_map: ClassVar[dict[str, str]] = EPRINT_FIELD_MAP
+
+    def sniff(self, head: bytes) -> float:
+        if head.lstrip()[:1] in (b"<", b"{", b"["):
+            return 0.0
+        keys = set(re.findall(rb"(?m)^([a-z][a-z0-9_]*): ", head))
+        found = sum(1 for k in _SIMPLE_MARKERS if k in keys)
+        if found >= 3:
+            return 0.9
+        if found == 2 and b"title" in keys:
+            return 0.6
+        return 0.0
+
+    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+        lines: list[TextLine] = []
+        blank = False
+        number = 0
+        for line in iter_lines(inp):
+            if not line.text.strip():
+                blank = bool(lines)
+                if lines:
+                    lines.append(line)
+                continue
+            if blank and _SIMPLE_KEY.match(line.text):
+                number += 1
+                yield self._raw(inp, lines, number)
+                lines = []
+            blank = False
+            lines.append(line)
+            check_record_size(inp, lines)
+        if lines:
+            number += 1
+            yield self._raw(inp, lines, number)
+
+    @staticmethod
+    def _raw(inp: Input, lines: list[TextLine], number: int) -> RawRecord:
+        text = "\n".join(line.text for line in lines).rstrip("\n")
+        first = lines[0]
+        return RawRecord(text, Position(inp.name, number, first.number, first.offset))
+
+    def map(self, raw: RawRecord) -> Record:
+        text: str = raw.data
+        first = text.split("\n", 1)[0]
+        if not _SIMPLE_KEY.match(first):
+            raise self.fail(raw, f"not a 'key: value' line: {first[:80]!r}", kind="syntax")
+        fields = parse_simple(text)
+        builder = RecordBuilder(self.name)
+        map_eprint_fields(builder, fields)
+        settle_access(builder, _simple_document_signals(fields), _status_signals(fields))
+        return builder.build()
+
+
+def _simple_document_signals(fields: Mapping[str, Sequence[Any]]) -> list[AccessSignal]:
+    """The Simple export lists every document's URL, restricted ones too: none means no full
+    text in the repository; some say nothing about whether they can be read."""
+    if fields.get("document_url"):
+        return []
+    if fields.get("full_text_status"):
+        return []
+    return [AccessSignal("metadata_only", None, "no document_url")]
+
+
+# --------------------------------------------------------------------------------------------
+# Pages (HTML and text): lines, document blocks, metadata table.
+
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section", "table", "tbody", "td",
+        "th", "thead", "tr", "ul",
+    }
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "select"})
+
+
+def _tag(node: Any) -> str:
+    return local_name(node.tag).lower() if isinstance(node.tag, str) else ""
+
+
+def page_lines(element: Any) -> list[str]:
+    """The visible text of an HTML element as lines: block elements and ``<br>`` break lines
+    (line breaks inside text do not), scripts and styles are left out, whitespace is cleaned,
+    empty lines dropped."""
+    parts: list[str] = []
+    skipping = 0
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        tag = _tag(node)
+        if event == "start":
+            if skipping or tag in _SKIP_TAGS:
+                skipping += 1
+                continue
+            if tag in _BLOCK_TAGS:
+                parts.append(_BREAK)
+            if isinstance(node.tag, str) and node.text:
+                parts.append(node.text)
+            continue
+        if skipping:
+            skipping -= 1
+            if skipping == 0 and node is not element and node.tail:
+                parts.append(node.tail)
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append(_BREAK)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    text = "".join(parts)
+    return [line for line in (clean(x) for x in text.split(_BREAK)) if line]
+
+
+_BREAK = "\x00"
+
+
+_LABEL_RE = re.compile(
+    r"^(?P<label>" + "|".join(re.escape(k) for k in sorted(PAGE_LABELS, key=len, reverse=True))
+    + r")\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+
+
+#: A ``Label: value`` row with a label the tables do not know (site-local fields).
+_OTHER_LABEL = re.compile(r"^([A-Z][^:]{1,48}?)\s*:\s+(\S.*)$")
+
+
+def _label_of(line: str) -> tuple[str, str] | None:
+    match = _LABEL_RE.match(line)
+    if not match:
+        return None
+    return PAGE_LABELS[match.group("label").lower()], match.group("value").strip()
+
+
+#: Rows that open the metadata table when met before the abstract heading.
+_TABLE_STARTERS = frozenset(
+    {"type", "creators_name", "title", "datestamp", "uri", "full_text_status", "userid",
+     "divisions", "subjects", "publication", "ispublished"}
+)
+
+
+@attrs.define
+class PageParts:
+    """An abstract page cut into its parts (lines already cleaned)."""
+
+    before: list[str] = attrs.field(factory=list)
+    abstract: list[str] = attrs.field(factory=list)
+    table: list[tuple[str, str]] = attrs.field(factory=list)
+    after: list[str] = attrs.field(factory=list)
+
+
+def cut_page(lines: Sequence[str]) -> PageParts:
+    """Split page lines into the part before the abstract, the abstract, the metadata table
+    (``Label: value`` rows, a value may continue on following lines or sit on the next line
+    after an empty label) and what follows the ``URI:`` row."""
+    parts = PageParts()
+    state = "before"
+    for line in lines:
+        row = _label_of(line)
+        if row and (state == "abstract" or (state == "before" and row[0] in _TABLE_STARTERS)):
+            state = "table"
+        if state == "before" and line.strip().lower().rstrip(":") in _ABSTRACT_HEADINGS:
+            state = "abstract"
+            continue
+        if state == "before" and row and row[0] == "official_url":
+            parts.table.append(row)
+            continue
+        if state == "before":
+            parts.before.append(line)
+        elif state == "abstract":
+            parts.abstract.append(line)
+        elif state == "table":
+            other = None if row else _OTHER_LABEL.match(line)
+            if row:
+                parts.table.append(row)
+                if row[0] == "uri" and row[1]:
+                    state = "after"
+            elif other:
+                # A row whose label no table knows: its own field, never the previous row's value.
+                parts.table.append((f"label:{other.group(1).strip()}", other.group(2).strip()))
+            elif parts.table:
+                name, value = parts.table[-1]
+                parts.table[-1] = (name, f"{value}\n{line}" if value else line)
+                if name == "uri":
+                    state = "after"
+        else:
+            parts.after.append(line)
+    return parts
+
+
+def _table_fields(table: Sequence[tuple[str, str]], builder: RecordBuilder) -> dict[str, list[Any]]:
+    """Rendered table values to stored-value form (types, date types, names, lists)."""
+    fields: dict[str, list[Any]] = {}
+    for name, value in table:
+        if not value.strip():
+            continue
+        if name.startswith("label:"):
+            builder.keep(name[6:], clean(value))
+            continue
+        if name == "creators_name":
+            fields.setdefault("creators_name", []).extend(split_rendered_names(value, builder))
+        elif name in ("subjects", "divisions", "related_url"):
+            fields.setdefault(name, []).extend(v for v in (clean(x) for x in value.split("\n")) if v)
+        elif name == "ispublished":
+            fields.setdefault(name, []).append(_ISPUBLISHED_NAMES.get(value.strip().lower(), value))
+        else:
+            fields.setdefault(name, []).append(value if name == "note" else clean(value) or "")
+    return fields
+
+
+def split_rendered_names(value: str, builder: RecordBuilder | None = None) -> list[str]:
+    """``Sale, AHJ, Smith, J and Jones, K`` -> three ``Family, Given`` names.
+
+    EPrints joins ``Family, Given`` names with ``, `` and a final ``and``: the commas are paired
+    up. An odd number of comma-separated parts cannot be paired safely; the parts are then kept
+    as they are and the builder is told (``ambiguous_field``).
+    """
+    names: list[str] = []
+    for piece in re.split(r"\s+and\s+|\s*;\s*|\n", value):
+        parts = [p for p in (clean(x) for x in piece.split(",")) if p]
+        if len(parts) <= 2:
+            if parts:
+                names.append(", ".join(parts))
+            continue
+        if len(parts) % 2:
+            names.extend(parts)
+            if builder is not None:
+                builder.flag("ambiguous_field", "creator names cannot be paired safely", [piece], field="authors")
+            continue
+        names.extend(f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2))
+    return names
+
+
+def _line_blocks(lines: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+    """Document blocks (each ending at its ``Download (size)`` line and the lines that belong to
+    it) and the remaining page-level lines, from the part of a page before the abstract."""
+    blocks: list[list[str]] = []
+    loose: list[str] = []
+    current: list[str] = []
+    closed = False
+    for line in lines:
+        if closed and not _block_tail(line):
+            blocks.append(current)
+            current, closed = [], False
+        current.append(line)
+        if _DOWNLOAD_SIZE.search(line):
+            closed = True
+    if closed:
+        blocks.append(current)
+    elif current:
+        loose.extend(current)
+    if blocks:
+        # Lines before the first document (title, citation) are page-level, not document lines.
+        head, first = _split_block_head(blocks[0])
+        loose = head + loose
+        blocks[0] = first
+    return blocks, loose
+
+
+def _block_tail(line: str) -> bool:
+    """Lines that follow a ``Download`` line within the same document block."""
+    if line.startswith("|") or line.lower().startswith(("available under", "preview")):
+        return True
+    signal = classify_text(line)
+    return signal is not None and signal.status != "open"
+
+
+def _split_block_head(block: list[str]) -> tuple[list[str], list[str]]:
+    """Cut the title/citation lines off the first document block. Walking up from its
+    ``Download`` line, the block starts at a format line (``PDF (Front Matter)``), or just below
+    the citation paragraph (the first line up that carries a year)."""
+    download = next(i for i, line in enumerate(block) if _DOWNLOAD_SIZE.search(line))
+    start = 0
+    for i in range(download, -1, -1):
+        if _looks_like_format(block[i]):
+            start = i
+            break
+        if i < download and _CITATION_YEAR.search(block[i]):
+            start = i + 1
+            break
+    return block[:start], block[start:]
+
+
+_FORMAT_WORDS = re.compile(
+    r"^(?:pdf|text|html|microsoft|word|rtf|image|video|audio|archive|zip|spreadsheet|excel|"
+    r"powerpoint|presentation|other|xml|plain|postscript|epub|mp4|mp3|jpeg|png|tiff|"
+    r"application/|text/|image/|video/|audio/)",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_format(line: str) -> bool:
+    return bool(_FORMAT_WORDS.match(line.strip()))
+
+
+def document_view(lines: Sequence[str]) -> DocumentView:
+    """A page's document block: restriction lines make it restricted (or embargoed with a date);
+    a block without any is a public document (the page prints one for every non-public file)."""
+    signals = [s for s in (classify_text(line) for line in lines) if s and s.status != "open"]
+    label = " ".join(lines[:2])
+    signal: AccessSignal
+    if signals:
+        dated = [s for s in signals if s.embargo_end]
+        signal = dated[0] if dated else signals[0]
+        signal = AccessSignal(signal.status, signal.embargo_end, f"{label}: {signal.evidence}")
+    else:
+        signal = AccessSignal("open", None, f"{label}: no restriction shown")
+    head = " ".join(lines[:2])
+    return DocumentView(label=label, signal=signal, main=is_main_document(None, head))
+
+
+def _page_signals(
+    loose: Sequence[str], exclude: Iterable[str]
+) -> list[AccessSignal]:
+    """Access lines outside document blocks (``Full text not available ...``, ``Request a copy``,
+    ``Full text restricted``). Open wordings are ignored: on EPrints only documents open an item.
+    Lines holding the title or citation are skipped."""
+    skip = [e.casefold() for e in exclude if e and len(e) >= 8]
+    out: list[AccessSignal] = []
+    for line in loose:
+        folded = line.casefold()
+        if any(s in folded for s in skip):
+            continue
+        signal = classify_text(line)
+        if signal and signal.status != "open" and signal not in out:
+            out.append(signal)
+    return out
+
+
+def _page_title(parts: PageParts, fields: Mapping[str, Sequence[Any]]) -> tuple[str | None, str | None]:
+    """The title and the citation line of a text page.
+
+    A ``Title:`` row wins. Otherwise the heading is the first line that a later line (the
+    citation paragraph) repeats; a heading's trailing full stop is dropped.
+    """
+    before = parts.before
+    title = _first(fields.get("title", ()))
+    citation = None
+    if title:
+        citation = next((line for line in before if title in line and line != title), None)
+        return title, citation
+    for i, line in enumerate(before):
+        stem = line.rstrip(".").strip()
+        if len(stem) < 5:
+            continue
+        later = next((x for x in before[i + 1 : i + 4] if stem in x and x != line), None)
+        if later:
+            return stem, later
+    return None, None
+
+
+def _citation_authors(citation: str) -> list[str]:
+    """Authors from a citation paragraph: the part before ``(YYYY)``."""
+    match = _CITATION_YEAR.search(citation)
+    if not match:
+        return []
+    return split_rendered_names(citation[: match.start()])
+
+
+def map_page(builder: RecordBuilder, lines: Sequence[str]) -> None:
+    """Map the visible lines of an abstract page (a text rendering): metadata table, title and
+    citation, abstract, and access from the document blocks and page lines."""
+    parts = cut_page(lines)
+    fields = _table_fields(parts.table, builder)
+    title, citation = _page_title(parts, fields)
+    if title and not fields.get("title"):
+        fields["title"] = [title]
+    if citation:
+        builder.keep("citation", citation)
+        if not any(fields.get(k) for k in ("creators_name", "corp_creators")):
+            authors = _citation_authors(citation)
+            if authors:
+                fields["creators_name"] = authors
+    if parts.abstract and not fields.get("abstract"):
+        fields["abstract"] = ["\n".join(parts.abstract)]
+    uri = _first(fields.pop("uri", []))
+    if uri:
+        builder.add_url(uri)
+        match = re.search(r"/(?:id/eprint/)?(\d+)/?$", uri)
+        if match and not fields.get("eprintid"):
+            fields["eprintid"] = [match.group(1)]
+    map_eprint_fields(builder, fields)
+    settle_page_access(builder, parts.before, None, fields, [t for t in (title, citation) if t])
+
+
+def settle_page_access(
+    builder: RecordBuilder,
+    before: Sequence[str],
+    blocks: Sequence[Sequence[str]] | None,
+    fields: Mapping[str, Sequence[Any]],
+    exclude: Sequence[str],
+) -> None:
+    """Access of an abstract page: the document blocks (given, or found in the lines before the
+    abstract) decide; without any, the page lines do (``Full text not available ...``); the
+    ``full_text_status`` field is checked against them. Lines holding ``exclude`` (title,
+    citation) are not read for access words."""
+    if blocks:
+        loose = _remove_lines(list(before), blocks)
+    else:
+        blocks, loose = _line_blocks(before)
+    views = [document_view(b) for b in blocks]
+    if views:
+        builder.keep("documents", [v.signal.evidence for v in views])
+    docs = combine_documents(views)
+    page = _page_signals(loose, exclude)
+    settle_access(builder, [docs] if docs else page, [*_status_signals(fields), *(page if docs else [])])
+
+
+# --------------------------------------------------------------------------------------------
+# HTML abstract pages
+
+
+def meta_tags(root: Any) -> list[tuple[str, str]]:
+    """Every ``<meta name|property=... content=...>`` as ``(name, content)``, in page order."""
+    out: list[tuple[str, str]] = []
+    for meta in root.iter("meta"):
+        name = meta.get("name") or meta.get("property")
+        content = meta.get("content")
+        if name and content is not None:
+            out.append((name.strip(), content))
+    return out
+
+
+def _meta_fields(metas: Sequence[tuple[str, str]]) -> dict[str, list[Any]]:
+    """The ``eprints.*`` tags as EPrints fields."""
+    fields: dict[str, list[Any]] = {}
+    for name, content in metas:
+        if name.lower().startswith("eprints."):
+            fields.setdefault(name[8:], []).append(content)
+    return fields
+
+
+def _by_name(metas: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, content in metas:
+        out.setdefault(name.lower(), []).append(content)
+    return out
+
+
+#: ``citation_*`` tag -> EPrints field, used when the page has no ``eprints.*`` value for it.
+_CITATION_FIELDS: dict[str, str] = {
+    "citation_title": "title",
+    "citation_author": "creators_name",
+    "citation_journal_title": "publication",
+    "citation_publisher": "publisher",
+    "citation_volume": "volume",
+    "citation_issue": "number",
+    "citation_issn": "issn",
+    "citation_isbn": "isbn",
+    "citation_doi": "doi",
+    "citation_keywords": "keywords",
+    "citation_online_date": "datestamp",
+    "citation_dissertation_institution": "institution",
+    "citation_technical_report_institution": "institution",
+    "citation_abstract": "abstract",
+}
+#: ``DC.*`` tag -> EPrints field (last resort).
+_DC_FIELDS: dict[str, str] = {
+    "dc.title": "title",
+    "dc.creator": "creators_name",
+    "dc.description": "abstract",
+    "dc.publisher": "publisher",
+    "dc.subject": "subjects",
+}
+
+
+def _fill_from(
+    fields: dict[str, list[Any]], tags: Mapping[str, list[str]], table: Mapping[str, str]
+) -> set[str]:
+    """Copy tag values into fields that are still empty; return the tag names used."""
+    used: set[str] = set()
+    for tag, field in table.items():
+        values = [v for v in tags.get(tag, []) if v.strip()]
+        if not values:
+            continue
+        have = {_text(v) for v in fields.get(field, ()) if _text(v)}
+        if not have:
+            fields[field] = list(values)
+            used.add(tag)
+        elif {_text(v) for v in values} <= have:
+            used.add(tag)  # the same values again: nothing to keep
+    return used
+
+
+def _html_fields(metas: Sequence[tuple[str, str]], builder: RecordBuilder) -> dict[str, list[Any]]:
+    """EPrints fields from the head: ``eprints.*`` first, then ``citation_*``, then ``DC.*``.
+
+    Tags that no table maps stay in ``extra`` under their own name; ``DC.identifier`` (the whole
+    citation), ``DC.rights`` (document licences), ``DC.type`` (type and peer-review status) and
+    ``citation_pdf_url`` (emitted for restricted documents too) are kept there as evidence.
+    """
+    fields = _meta_fields(metas)
+    tags = _by_name(metas)
+    used = _fill_from(fields, tags, _CITATION_FIELDS) | _fill_from(fields, tags, _DC_FIELDS)
+    if "citation_firstpage" in tags and "pagerange" not in fields:
+        first = tags["citation_firstpage"][0]
+        last = (tags.get("citation_lastpage") or [""])[0]
+        fields["pagerange"] = [f"{first}-{last}" if last else first]
+    used |= {"citation_firstpage", "citation_lastpage"}
+    if "date" not in fields and "citation_publication_date" in tags:
+        fields["date"] = tags["citation_publication_date"][:1]
+        fields["date_type"] = ["published"]
+    used.add("citation_publication_date")
+    licences = {v.strip() for v in tags.get("dc.rights", []) if v.strip()}
+    if len(licences) == 1:
+        builder.set("license", licences.pop())
+    languages = {v.strip() for v in tags.get("dc.language", []) if v.strip()}
+    if len(languages) == 1:
+        builder.set_language(languages.pop(), source_field="DC.language")
+    for name, content in metas:
+        lower = name.lower()
+        if lower.startswith("eprints.") or lower in used or not content.strip():
+            continue
+        builder.keep(name, content)
+    return fields
+
+
+def _content_area(root: Any) -> Any:
+    """The main content of an abstract page (``ep_summary_content_main``), else the body."""
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        classes = (node.get("class") or "").split()
+        if "ep_summary_content_main" in classes or "ep_summary_content" in classes:
+            return node
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _html_documents(area: Any) -> list[list[str]]:
+    """Document blocks of an HTML page: ``ep_summary_page_document`` elements (EPrints 3.4), or
+    the table rows / divs around ``ep_document_citation`` spans (3.2/3.3 themes)."""
+    blocks: list[list[str]] = []
+    seen: list[Any] = []
+    for node in area.iter():
+        if not isinstance(node.tag, str):
+            continue
+        classes = (node.get("class") or "").split()
+        if "ep_summary_page_document" in classes:
+            lines = page_lines(node)
+            if lines:
+                blocks.append(lines)
+                seen.append(node)
+    if blocks:
+        return blocks
+    for span in area.iter():
+        if not isinstance(span.tag, str) or "ep_document_citation" not in (span.get("class") or "").split():
+            continue
+        container = span
+        for ancestor in span.iterancestors():
+            if _tag(ancestor) in ("tr", "li") or "ep_document" in (ancestor.get("class") or ""):
+                container = ancestor
+                break
+        if any(container is s for s in seen):
+            continue
+        seen.append(container)
+        lines = page_lines(container)
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def _remove_lines(lines: Sequence[str], blocks: Sequence[Sequence[str]]) -> list[str]:
+    """The page lines that are not part of any document block."""
+    remaining = list(lines)
+    for block in blocks:
+        for line in block:
+            if line in remaining:
+                remaining.remove(line)
+    return remaining
+
+
+class EprintsHtmlParser(Parser):
+    """EPrints abstract pages: head meta tags plus the visible document access lines."""
+
+    name = "eprints-html"
+    title = "EPrints abstract (summary) page, HTML"
+    media_types = ("text/html", "application/xhtml+xml")
+    patterns = ("*.html", "*.htm")
+    field_map: ClassVar[dict[str, str]] = {
+        **{f"eprints.{k}": v for k, v in EPRINT_FIELD_MAP.items() if k != "documents"},
+        **{k: f"{v} (when no eprints.* tag)" for k, v in _CITATION_FIELDS.items()},
+        **{k.replace("dc.", "DC."): f"{v} (last resort)" for k, v in _DC_FIELDS.items()},
+        "document blocks": "access",
+    }
+
+    def sniff(self, head: bytes) -> float:
+        lower = head[:65536].lower()
+        if b"<html" not in lower and b"<meta" not in lower:
+            return 0.0
+        if b'name="eprints.' in lower or b"name='eprints." in lower:
+            return 0.95
+        if re.search(rb'<meta[^>]+name=["\']generator["\'][^>]+content=["\']eprints', lower) or re.search(
+            rb'<meta[^>]+content=["\']eprints[^>]+name=["\']generator', lower
+        ):
+            return 0.9
+        if b"ep_summary_content" in lower or b"ep_document_citation" in lower or b"/cgi/request_doc" in lower:
+            return 0.85
+        return 0.0
+
+    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+        text, note = read_text(inp, _HTML_LIMIT)
+        yield RawRecord(text, Position(inp.name, 1, 1, 0), context=note)
+
+    def map(self, raw: RawRecord) -> Record:
+        try:
+            root, warnings = safe_html(raw.data)
+        except ValueError as exc:
+            raise self.fail(raw, str(exc), kind="syntax") from None
+        builder = RecordBuilder(self.name)
+        if raw.context:
+            builder.flag("encoding", str(raw.context), [], severity="info")
+        for warning in warnings:
+            builder.flag("html_truncated", warning, [], severity="warning")
+        metas = meta_tags(root)
+        fields = _html_fields(metas, builder)
+        area = _content_area(root)
+        parts = cut_page(page_lines(area))
+        table = _table_fields(parts.table, builder)
+        uri = _first(table.pop("uri", []))
+        if uri:
+            builder.add_url(uri)
+        for name, values in table.items():
+            fields.setdefault(name, values)  # rows the head tags do not carry
+        map_eprint_fields(builder, fields)
+        exclude = [t for t in (builder.get("title"), _first(fields.get("citation", ()))) if t]
+        settle_page_access(builder, parts.before, _html_documents(area), fields, exclude)
+        return builder.build()
+
+
+# --------------------------------------------------------------------------------------------
+# Text renderings of abstract pages
+
+#: Footer lines of an abstract page: they close the page before them, not open the next.
+_FOOTER = re.compile(
+    r"^(?:actions\s*\(login required\)|item control page|repository staff only|"
+    r"downloads per month over past year|view item|edit item|downloads)\b",
+    re.IGNORECASE,
+)
+_TEXT_MARKERS = (
+    "item type", "depositing user", "date deposited", "last modified", "uncontrolled keywords",
+    "full text status", "authors/creators", "divisions", "official url", "page range",
+    "journal or publication title", "copyright information", "refereed", "uri",
+)
+
+
+class EprintsTextParser(Parser):
+    """Text renderings of EPrints abstract pages, one or several pages per file."""
+
+    name = "eprints-text"
+    title = "EPrints abstract page, text rendering"
+    media_types = ("text/plain",)
+    patterns = ("*.txt",)
+    field_map: ClassVar[dict[str, str]] = {
+        **{label: EPRINT_FIELD_MAP.get(field, f"extra[{field}]") for label, field in PAGE_LABELS.items()},
+        "document blocks": "access",
+    }
+
+    def sniff(self, head: bytes) -> float:
+        text = head[:65536].decode("utf-8", "replace")
+        if text.lstrip()[:1] in ("<", "{", "["):
+            return 0.0
+        labels = {
+            m.group(1).lower()
+            for m in re.finditer(r"(?im)^\s*(" + "|".join(re.escape(k) for k in _TEXT_MARKERS) + r")\s*:", text)
+        }
+        strong = labels & {"item type", "depositing user", "date deposited", "full text status"}
+        score = 0.0
+        if strong and len(labels) >= 3:
+            score = 0.85
+        elif strong and len(labels) >= 2:
+            score = 0.6
+        if score and ("/id/eprint/" in text or "Full text not available from this repository" in text):
+            score = min(1.0, score + 0.05)
+        return score
+
+    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+        current: list[TextLine] = []
+        pending: list[TextLine] = []
+        ended = False
+        number = 0
+        for line in iter_lines(inp):
+            if not ended:
+                current.append(line)
+                check_record_size(inp, current)
+                row = _label_of(line.text.strip())
+                if row and row[0] == "uri":
+                    ended = True
+                continue
+            pending.append(line)
+            check_record_size(inp, pending)
+            row = _label_of(line.text.strip())
+            if row and row[0] in ("type", "creators_name", "datestamp", "uri"):
+                tail, head = _footer_split(pending)
+                current.extend(tail)
+                number += 1
+                yield self._raw(inp, current, number)
+                current, pending, ended = head, [], False
+                if row[0] == "uri":
+                    ended = True
+        tail, head = _footer_split(pending)
+        if _opens_page(head):
+            # The input ends inside a further page: it is a record of its own (it will fail or
+            # map partly), never silently folded into the page before.
+            current.extend(tail)
+        else:
+            current.extend(pending)
+            head = []
+        for lines in (current, head):
+            if any(line.text.strip() for line in lines):
+                number += 1
+                yield self._raw(inp, lines, number)
+
+    @staticmethod
+    def _raw(inp: Input, lines: list[TextLine], number: int) -> RawRecord:
+        first = next((line for line in lines if line.text.strip()), lines[0])
+        text = "\n".join(line.text for line in lines)
+        return RawRecord(text, Position(inp.name, number, first.number, first.offset))
+
+    def map(self, raw: RawRecord) -> Record:
+        lines = [line for line in (clean(x) for x in str(raw.data).split("\n")) if line]
+        if not any(_label_of(line) for line in lines):
+            raise self.fail(raw, "no EPrints metadata table (Item Type:, URI: ...) in this page")
+        builder = RecordBuilder(self.name)
+        map_page(builder, lines)
+        return builder.build()
+
+
+def _opens_page(lines: Sequence[TextLine]) -> bool:
+    """True when lines after a page's end hold the start of another page: a citation line, a
+    document's ``Download (size)`` line, an abstract heading or a metadata row."""
+    for line in lines:
+        text = line.text.strip()
+        if (
+            _CITATION_YEAR.search(text)
+            or _DOWNLOAD_SIZE.search(text)
+            or text.lower().rstrip(":") in _ABSTRACT_HEADINGS
+            or _label_of(text)
+        ):
+            return True
+    return False
+
+
+def _footer_split(pending: list[TextLine]) -> tuple[list[TextLine], list[TextLine]]:
+    """Lines after a page's ``URI:`` row: up to the last footer line they close that page, the
+    rest opens the next one."""
+    last = -1
+    for i, line in enumerate(pending):
+        if _FOOTER.match(line.text.strip()):
+            last = i
+    return pending[: last + 1], pending[last + 1 :]
