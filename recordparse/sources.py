@@ -225,7 +225,7 @@ def _unwrap(
         elif kind == "bz2":
             inner = bz2.BZ2File(compressed)
         else:
-            inner = lzma.LZMAFile(compressed)
+            inner = lzma.LZMAFile(compressed)  # noqa: SIM115 - closed with the stream it wraps
         bounded = io.BufferedReader(_Bounded(name, inner, counter, limits), buffer_size=_CHUNK)
         stem = re.sub(r"\.(gz|gzip|bz2|xz|tgz)$", "", filename, flags=re.I)
         if filename.lower().endswith(".tgz"):

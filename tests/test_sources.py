@@ -41,7 +41,7 @@ def test_bytes_path_and_file_objects_give_the_same_bytes(tmp_path: Path) -> None
 def test_compressed_inputs_are_opened_by_magic_not_name(tmp_path: Path, compress) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "misleading.txt"
     path.write_bytes(compress(TEXT.encode()))
-    [(name, data)] = names_and_bytes(path)
+    [(_, data)] = names_and_bytes(path)
     assert data == TEXT.encode()
 
 
@@ -91,7 +91,7 @@ def test_truncated_gzip_is_reported_with_the_source_name(tmp_path: Path) -> None
 
     noise = random.Random(1).randbytes(20000)
     path.write_bytes(gzip.compress(noise)[:5000])
-    with pytest.raises(SourceError, match="cut.gz"):
+    with pytest.raises(SourceError, match=r"cut\.gz"):
         for inp in open_inputs(path):
             inp.stream.read()
 

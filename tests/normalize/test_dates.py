@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recordparse.normalize.dates import end_of_period, expand_year, month_number, parse_date, year_month
+from recordparse.normalize.dates import (
+    end_of_period,
+    expand_year,
+    month_number,
+    parse_date,
+    year_month,
+)
 
 
 @pytest.mark.parametrize(
