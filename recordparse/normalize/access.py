@@ -356,6 +356,12 @@ _METADATA_SENTENCES = (
     r"metadata[-\s]only\s+(?:record|access)",
     r"(?:this\s+is\s+a\s+)?metadata\s+record\s+only",
     r"reiner\s+metadateneintrag",
+    r"(?:kein\s+)?volltext\s+(?:ist\s+)?(?:nicht\s+)?(?:in\s+diesem\s+repositorium\s+)?(?:nicht\s+)?verfugbar",
+    r"texte\s+integral\s+non\s+disponible",
+    r"texto\s+completo\s+no\s+disponible",
+    r"texto\s+(?:completo|integral)\s+nao\s+disponivel",
+    r"testo\s+(?:completo|integrale)\s+non\s+disponibile",
+    r"volledige\s+tekst\s+niet\s+beschikbaar",
 )
 
 _METADATA_TERMS = (
@@ -381,7 +387,14 @@ _METADATA_TERMS = (
     r"gesloten\s+toegang",
 )
 
-_REQUEST_COPY = (r"request\s+a\s+copy",)
+_REQUEST_COPY = (
+    r"request\s+a\s+copy",
+    r"kopie\s+anfordern",
+    r"demander\s+une\s+copie",
+    r"solicitar\s+una?\s+copia",
+    r"richiedi(?:ere)?\s+una\s+copia",
+    r"(?:een\s+)?kopie\s+aanvragen",
+)
 
 _OPEN_SENTENCES = (
     r"(?:the\s+)?record\s+and\s+files\s+are\s+publicly\s+accessible",

@@ -404,3 +404,15 @@ def test_decide_is_order_independent(signals: list[AccessSignal]) -> None:
         assert first.status != "unknown"
     if any(s.status != "open" and s.status != "unknown" for s in signals):
         assert first.status != "open"  # fail closed
+
+
+def test_translated_repository_wordings_for_missing_full_text_and_copy_requests() -> None:
+    from recordparse.normalize.access import classify_text
+
+    for text in ("Volltext nicht verfügbar", "Texte intégral non disponible", "Texto completo no disponible",
+                 "Texto completo não disponível", "Testo completo non disponibile", "Volledige tekst niet beschikbaar"):
+        signal = classify_text(text)
+        assert signal is not None and signal.status == "metadata_only", text
+    for text in ("Kopie anfordern", "Demander une copie", "Solicitar una copia", "Richiedi una copia", "Kopie aanvragen"):
+        signal = classify_text(text)
+        assert signal is not None and signal.status == "restricted", text
