@@ -150,8 +150,13 @@ def test_legacy_closed_is_metadata_only() -> None:
     assert "metadata_only" in flag_codes(record)
 
 
+# A JSON Lines export with one damaged line: test data, not a bundled fixture, so that the
+# README's main job over fixtures/ reads cleanly.
+BROKEN = Path(__file__).resolve().parent.parent / "data" / "zenodo-legacy-records-broken-line.jsonl"
+
+
 def test_json_lines_stream_with_a_broken_line() -> None:
-    outcomes = list(recordparse.read(ZENODO / "legacy-records.jsonl", errors="collect"))
+    outcomes = list(recordparse.read(BROKEN, errors="collect"))
     assert len(outcomes) == 3
     first, broken, last = outcomes
     assert isinstance(first, Record) and first.id == "4061544"
