@@ -41,7 +41,7 @@ def _doaj_batch(n: int) -> Iterator[str]:
 
 
 def _solr_json(n: int) -> Iterator[str]:
-    yield '{"responseHeader":{"status":0,"QTime":1},"response":{"numFound":%d,"start":0,"docs":[' % n
+    yield f'{{"responseHeader":{{"status":0,"QTime":1}},"response":{{"numFound":{n},"start":0,"docs":['
     for i in range(n):
         doc = {"id": f"rec{i}", "title": f"Title {i}", "author": [f"Author {i}"], "format": ["Book"], "publishDate": ["1999"]}
         yield ("" if i == 0 else ",\n") + json.dumps(doc)
@@ -49,7 +49,7 @@ def _solr_json(n: int) -> Iterator[str]:
 
 
 def _solr_xml(n: int) -> Iterator[str]:
-    yield '<?xml version="1.0" encoding="UTF-8"?>\n<response><result name="response" numFound="%d" start="0">\n' % n
+    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<response><result name="response" numFound="{n}" start="0">\n'
     for i in range(n):
         yield f'<doc><str name="id">rec{i}</str><str name="title">Title {i}</str><arr name="author"><str>Author {i}</str></arr><arr name="format"><str>Book</str></arr></doc>\n'
     yield "</result></response>\n"

@@ -107,7 +107,7 @@ def normalize_isbn(value: str | None) -> str | None:
     if not value:
         return None
     compact = re.sub(r"[\s-]", "", value.split("(")[0]).upper()
-    match = re.match(r"^(97[89]\d{10}|\d{9}[\dX])", compact)
+    match = re.match(r"^(97[89]\d{10}|\d{9}[\dX])(?![\dX])", compact)
     return match.group(1) if match else None
 
 

@@ -37,6 +37,7 @@ fa per fas Persian|Farsi|فارسی
 fi fin - Finnish|suomi
 fr fre fra French|français|francais
 ga gle - Irish|Gaeilge
+gd gla - Scottish Gaelic|Gaelic|Gàidhlig
 gl glg - Galician|galego
 he heb - Hebrew|עברית
 hi hin - Hindi|हिन्दी
