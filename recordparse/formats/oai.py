@@ -1,4 +1,4 @@
-"""OAI-PMH: ``ListRecords`` and ``GetRecord`` responses, harvested page folders, bare ``<record>``s.
+"""OAI-PMH: ``ListRecords`` and ``GetRecord`` responses, harvested page folders, bare ``<record>`` elements.
 
 An OAI-PMH response is an envelope (``responseDate``, ``request``, the records, a
 ``resumptionToken`` or an ``error``) around records, each a ``header`` (identifier, datestamp,
@@ -110,6 +110,7 @@ METADATA_MAPPERS: dict[str, str] = {
     "http://www.dspace.org/xmlns/dspace/dim": "recordparse.formats.dspace:map_dim",
     "http://dspace.org/qualifieddc/": "recordparse.formats.dspace:map_qdc",
     "http://purl.org/dc/terms/": "recordparse.formats.dspace:map_qdc",
+    "http://www.loc.gov/MARC21/slim": "recordparse.formats.marc:map_marcxml",
 }
 
 #: Records held back per page so that they can carry the token the page issues at its end.
