@@ -23,6 +23,7 @@ from .errors import (
     TooManyRecordsError,
     UnknownFormatError,
 )
+from .exports import to_dataframe, write_records
 from .formats.base import Parser, RawRecord
 from .reading import detect, parse, read
 from .record import ACCESS_STATUSES, COAR_URIS, Access, Flag, Person, Position, Record
@@ -65,4 +66,6 @@ __all__ = [
     "detect",
     "parse",
     "read",
+    "to_dataframe",
+    "write_records",
 ]

@@ -18,7 +18,7 @@ from .normalize.dates import parse_date
 from .normalize.identifiers import normalize_doi, normalize_issn
 from .normalize.languages import to_bcp47
 from .normalize.names import make_person, unique_people
-from .normalize.text import clean, strip_html
+from .normalize.text import clean, scrub_surrogates, strip_html
 from .record import Access, Person, Record
 
 __all__ = ["RecordBuilder"]
@@ -40,6 +40,25 @@ _SIMPLE = (
     "license",
     "institution",
 )
+
+
+#: How deep a value kept in ``extra`` may be nested (real metadata stays under 10).
+_MAX_DEPTH = 100
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` has dicts or lists nested more than :data:`_MAX_DEPTH` deep
+    (iterative: a recursive walk would hit the recursion limit it is meant to guard)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, depth + 1) for v in item)
+    return False
 
 
 class RecordBuilder:
@@ -175,6 +194,11 @@ class RecordBuilder:
         """Keep an unmapped source field in ``extra`` (a repeated name becomes a list)."""
         if value is None or value == "" or value == [] or value == {}:
             return
+        if isinstance(value, (dict, list, tuple)) and _too_deep(value):
+            # hostile nesting (a JSON field 500 levels deep) would break every export of the
+            # record (recursion limits): the value is left out, and the record says so
+            self.flag("too_deep", f"{name} is nested more than {_MAX_DEPTH} levels deep and was left out", field=None)
+            value = f"(left out: nested more than {_MAX_DEPTH} levels deep)"
         if name in self.extra:
             current = self.extra[name]
             if current == value:
@@ -209,17 +233,23 @@ class RecordBuilder:
             # one convention for every format: ``rights`` says what the source says about rights;
             # a source that gives only a licence has that licence as its rights statement
             self.values["rights"] = self.values["license"]
-        extra = dict(self.extra)
-        if self.flags:
-            extra["_flags"] = list(self.flags)
-        return Record(
-            format=self.format,
-            authors=unique_people(self.people),
-            issns=self.issns,
-            urls=self.urls,
-            keywords=self.keywords,
-            subjects=self.subjects,
-            access=self.access or Access(),
-            extra=extra,
+        fields: dict[str, Any] = {
+            "authors": unique_people(self.people),
+            "issns": self.issns,
+            "urls": self.urls,
+            "keywords": self.keywords,
+            "subjects": self.subjects,
+            "access": self.access or Access(),
+            "extra": dict(self.extra),
             **self.values,
-        )
+        }
+        (fields, self.flags), replaced = scrub_surrogates((fields, self.flags))
+        if replaced:
+            self.flag(
+                "invalid_unicode",
+                f"{replaced} lone surrogate(s) (\\u escapes that are not characters) replaced by U+FFFD",
+                severity="warning",
+            )
+        if self.flags:
+            fields["extra"]["_flags"] = list(self.flags)
+        return Record(format=self.format, **fields)

@@ -27,6 +27,9 @@ from typing import IO, Any
 
 from . import __version__
 from .errors import Failure, RecordParseError
+from .exports import WRITERS, open_writer
+from .exports.csv import FlagCsvWriter
+from .exports.report import ComplianceReport
 from .reading import detect, read
 from .record import Flag, Record
 from .registry import DISABLE_ENV, Registry, default_registry
@@ -81,11 +84,22 @@ def _read_all(args: argparse.Namespace, registry: Registry, err: IO[str]) -> Ite
         if path != "-" and not os.path.exists(path):
             raise _Usage(f"{path}: no such file or directory")
         source: Any = sys.stdin.buffer if path == "-" else path
-        yield from read(source, args.format, errors="collect", registry=registry)
+        yield from read(source, args.format, errors="collect", registry=registry, jobs=getattr(args, "jobs", 1))
 
 
 class _Usage(Exception):
     pass
+
+
+def _jobs(value: str) -> int:
+    """``--jobs``: a count of processes, 0 for one per core."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (one per core) or a positive number, not {value!r}")
+    return jobs
 
 
 def _report_failure(failure: Failure, err: IO[str]) -> None:
@@ -97,6 +111,7 @@ def _cmd_parse(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     progress = _Progress(err, not args.quiet)
     failures = 0
     records = 0
+    writer = open_writer(args.to, out)
     for item in _read_all(args, registry, err):
         if isinstance(item, Failure):
             failures += 1
@@ -107,7 +122,8 @@ def _cmd_parse(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             continue
         records += 1
         progress.tick()
-        out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+        writer.write(item)
+    writer.close()
     progress.done()
     if not args.quiet:
         err.write(f"recordparse: {records} records, {failures} failed\n")
@@ -132,7 +148,10 @@ def _cmd_check(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     registry = _registry(args)
     today = _parse_today(args.today)
     fail_on = _SEVERITY[args.fail_on]
-    progress = _Progress(err, not args.quiet and not args.json)
+    output = "json" if args.json else args.output_format
+    progress = _Progress(err, not args.quiet and output == "table")
+    flag_csv = FlagCsvWriter(out) if output == "csv" else None
+    report = ComplianceReport(today=today, days=args.days) if args.html_report else None
     statuses: Counter[str] = Counter()
     codes: Counter[str] = Counter()
     ending_soon: list[tuple[str, str]] = []
@@ -145,9 +164,13 @@ def _cmd_check(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             failures += 1
             progress.tick(True)
             _report_failure(item, err)
+            if report is not None:
+                report.add_failure(item)
             continue
         progress.tick()
         flags = check(item, today=today, registry=registry)
+        if report is not None:
+            report.add(item, flags)
         statuses[item.access.status] += 1
         for flag in flags:
             codes[flag.code] += 1
@@ -161,12 +184,19 @@ def _cmd_check(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             last = end_of_period(end)
             if last is not None and today <= last <= horizon:
                 ending_soon.append((_label(item), end))
-        if args.json:
+        if flag_csv is not None:
+            flag_csv.write(item, flags)
+        elif output == "json":
             out.write(json.dumps({"id": item.id, "source": item.position.source if item.position else None, "record": item.position.record if item.position else None, "access": item.access.to_dict(), "flags": [f.to_dict() for f in flags]}, ensure_ascii=False) + "\n")
         else:
             _print_flags(item, flags, out)
     progress.done()
-    if not args.json:
+    if report is not None:
+        try:
+            report.write(args.html_report)
+        except OSError as exc:
+            raise _Usage(f"cannot write the HTML report {args.html_report}: {exc.strerror or exc}") from None
+    if output == "table":
         _print_summary(out, statuses, codes, ending_soon, expired, failures, args.days, today)
     if failures and worst < fail_on:
         return EXIT_RECORD_FAILURES
@@ -262,17 +292,22 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--no-plugins", action="store_true", help=f"do not load third-party plugins (also {DISABLE_ENV}=1)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary line on stderr")
 
-    p = sub.add_parser("parse", help="write one JSON object per record (JSON Lines) to stdout")
+    p = sub.add_parser("parse", help="write the records to stdout (JSON Lines; --to csv or csl-json)")
     common(p)
     p.add_argument("--errors", choices=("collect", "raise"), default="collect", help="collect: report failures on stderr and go on (default); raise: stop at the first")
+    p.add_argument("--to", choices=tuple(WRITERS), default="jsonl", help="output format: jsonl (Record.to_dict per line, default), csv (flat columns), csl-json (citation items)")
+    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N", help="parse in N processes (0: one per core); output order and positions stay those of one process")
     p.set_defaults(func=_cmd_parse)
 
     p = sub.add_parser("check", help="print each record's flags and a compliance summary")
     common(p)
-    p.add_argument("--json", action="store_true", help="JSON Lines of {id, access, flags} instead of the table")
+    p.add_argument("--output-format", choices=("table", "json", "csv"), default="table", help="table: flags per record and a summary (default); json: JSON Lines of {id, source, record, access, flags}; csv: one row per flag")
+    p.add_argument("--json", action="store_true", help="the same as --output-format json")
+    p.add_argument("--html-report", metavar="FILE", help="also write a one-page HTML report (status counts, embargo end dates chart) to FILE")
     p.add_argument("--today", help="judge embargo dates against this date (YYYY-MM-DD)")
     p.add_argument("--days", type=int, default=90, help="embargoes ending within this many days are listed (default 90)")
     p.add_argument("--fail-on", choices=("info", "warning", "error"), default="warning", help="exit 3 when a flag of this severity or worse is found")
+    p.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N", help="parse in N processes (0: one per core); the checks run in this one")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("detect", help="rank the formats that could read each path")

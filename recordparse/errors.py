@@ -7,6 +7,7 @@ joined with ``!``), the record number, and the line and byte offset where the fo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -24,9 +25,19 @@ __all__ = [
     "SourceError",
     "TooManyRecordsError",
     "UnknownFormatError",
+    "one_line",
 ]
 
 _SNIPPET_LIMIT = 200
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped (``\\n``), so that an
+    error message built from input (an archive member name, a parser's message) stays one line."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def snippet(text: str | bytes | None, limit: int = _SNIPPET_LIMIT) -> str | None:
@@ -49,7 +60,7 @@ class SourceError(RecordParseError):
     def __init__(self, source: str, reason: str) -> None:
         self.source = source
         self.reason = reason
-        super().__init__(f"{source}: {reason}")
+        super().__init__(one_line(f"{source}: {reason}"))
 
 
 class LimitExceeded(SourceError):
@@ -63,7 +74,7 @@ class UnknownFormatError(RecordParseError):
         self.source = source
         self.reason = reason
         self.known = known
-        super().__init__(f"{source}: {reason}; known formats: {', '.join(known)}")
+        super().__init__(one_line(f"{source}: {reason}; known formats: {', '.join(known)}"))
 
 
 class FormatError(RecordParseError):
@@ -78,7 +89,7 @@ class PluginError(RecordParseError):
         self.distribution = distribution
         self.reason = reason
         where = f" (from {distribution})" if distribution else ""
-        super().__init__(f"plugin {name!r}{where}: {reason}")
+        super().__init__(one_line(f"plugin {name!r}{where}: {reason}"))
 
 
 class RecordError(RecordParseError):
@@ -110,7 +121,7 @@ class RecordError(RecordParseError):
     def _message(self) -> str:
         ident = f" ({self.record_id})" if self.record_id else ""
         fmt = f" [{self.parser}]" if self.parser else ""
-        return f"{self.position}{ident}{fmt}: {self.kind}: {self.reason}"
+        return one_line(f"{self.position}{ident}{fmt}: {self.kind}: {self.reason}")
 
     def to_failure(self) -> Failure:
         return Failure(

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -22,13 +24,30 @@ import attrs
 
 from .errors import Failure, LimitExceeded, RecordError, RecordParseError, snippet
 from .record import Position
-from .sources import Input, Limits, decode_text, detect_encoding, iter_lines
+from .sources import (
+    Input,
+    Limits,
+    decode_text,
+    decode_utf8_else_cp1252,
+    detect_encoding,
+    iter_lines,
+)
 
 __all__ = ["JsonItem", "JsonStream", "iter_json_lines", "loads"]
 
 _CHUNK = 1 << 20
 _WS = " \t\r\n"
-_DECODER = json.JSONDecoder()
+
+
+def _finite_float(text: str) -> float | str:
+    """A JSON number as a float, or its source text when a float cannot hold it (``1e999``)."""
+    value = float(text)
+    return value if math.isfinite(value) else text
+
+
+# ``NaN``, ``Infinity`` and overflowing numbers are kept as their source text: as floats they
+# would make every JSON export of the record invalid JSON (``NaN`` is not JSON).
+_DECODER = json.JSONDecoder(parse_constant=str, parse_float=_finite_float)
 
 
 @attrs.frozen
@@ -44,7 +63,7 @@ class JsonItem:
 def loads(text: str | bytes) -> Any:
     """``json.loads`` that raises only ``ValueError`` (also for too-deep nesting)."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=str, parse_float=_finite_float)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
 
@@ -58,9 +77,11 @@ class JsonStream:
 
     def __init__(self, inp: Input, *, limits: Limits | None = None, parser_name: str | None = None) -> None:
         self.inp = inp
-        self.limits = limits or Limits()
+        self.limits = limits or inp.limits or Limits()
         self.parser_name = parser_name
-        encoding, bom, _ = detect_encoding(inp.head, inp.encoding)
+        encoding, bom, note = detect_encoding(inp.head, inp.encoding)
+        if encoding == "cp1252" and note and note.startswith("not valid UTF-8"):
+            encoding = "utf-8"  # mixed: see _fill, which keeps every valid UTF-8 line intact
         self._encoding = encoding
         self._decoder = codecs.getincrementaldecoder(encoding)("strict")
         self._stream = inp.stream
@@ -73,6 +94,8 @@ class JsonStream:
         self._offset = bom  # line and byte offset of self._buf[0]
         self._fell_back = False
         self._mark = (0, 1, bom)  # (buffer index, line, byte offset) last computed
+        self._count = 0  # items yielded (or failed) so far: numbers never restart or go back
+        self._ended = False  # a broken item ended the stream: nothing after it is read
         #: Top-level (and enclosing) keys read while looking for the array, with their values.
         self.context: dict[str, Any] = {}
 
@@ -83,16 +106,38 @@ class JsonStream:
         raw = self._stream.read(_CHUNK)
         if not raw:
             self._eof = True
-            tail = self._decoder.decode(b"", final=True) if not self._fell_back else ""
+            try:
+                tail = self._decoder.decode(b"", final=True) if not self._fell_back else ""
+            except UnicodeDecodeError:  # the input ends inside a character (odd UTF-16 length)
+                tail = "\ufffd"
             self._buf += tail
             return bool(tail)
         try:
             text = self._decoder.decode(raw) if not self._fell_back else decode_text(raw, "cp1252")[0]
         except UnicodeDecodeError:
-            self._fell_back = True
-            text, _ = decode_text(raw, self._encoding)
+            if self._encoding == "utf-8":
+                text = self._mixed(raw)
+            else:
+                self._fell_back = True
+                text, _ = decode_text(raw, self._encoding)
         self._buf += text
         return True
+
+    def _mixed(self, raw: bytes) -> str:
+        """Decode a UTF-8 chunk that holds bytes that are not UTF-8: only those bytes are read
+        as windows-1252 (:func:`decode_utf8_else_cp1252`), every valid character and every later
+        chunk stays UTF-8, so one bad record does not turn the rest into mojibake. (Byte offsets
+        after such a byte are counted as UTF-8, so they may be off by a byte or two.)"""
+        data = self._decoder.getstate()[0] + raw
+        self._decoder.reset()
+        # a character cut by the chunk's end is left for the next chunk
+        keep = _cut_character(data)
+        text = decode_utf8_else_cp1252(data[: len(data) - keep])
+        try:
+            return text + self._decoder.decode(data[len(data) - keep :])
+        except UnicodeDecodeError:  # not the start of a character after all (0xF5..0xFF)
+            self._decoder.reset()
+            return text + decode_utf8_else_cp1252(data[len(data) - keep :])
 
     def _compact(self) -> None:
         if self._pos > _CHUNK:
@@ -131,7 +176,7 @@ class JsonStream:
     def _error(self, reason: str, number: int | None = None) -> RecordError:
         line, offset = self._where()
         return RecordError(
-            Position(self.inp.name, number or 1, line, offset),
+            Position(self.inp.name, number or self._count + 1, line, offset),
             reason,
             kind="syntax",
             snippet_text=snippet(self._buf[self._pos : self._pos + 120]),
@@ -151,7 +196,9 @@ class JsonStream:
             try:
                 value, end = _DECODER.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
-                if self._eof or (exc.pos < len(self._buf) - 1 and not _incomplete(exc)):
+                # an error in the last characters may be a value cut by the chunk's end (a
+                # ``\\u00e9`` escape cut in two): read on before believing it
+                if self._eof or (exc.pos < len(self._buf) - 6 and not _incomplete(exc)):
                     raise
                 if len(self._buf) - self._pos > self.limits.max_record:
                     raise LimitExceeded(self.inp.name, f"a JSON value larger than {self.limits.max_record} bytes") from None
@@ -160,8 +207,11 @@ class JsonStream:
                 continue
             except RecursionError:
                 raise json.JSONDecodeError("nested too deeply", self._buf, self._pos) from None
-            # a number at the buffer's end may continue in the next chunk
-            if end >= len(self._buf) and isinstance(value, (int, float)) and self._fill():
+            except ValueError as exc:  # an integer of more than 4300 digits (CPython's limit)
+                raise json.JSONDecodeError(str(exc), self._buf, self._pos) from None
+            # a number at the buffer's end may continue in the next chunk, also when what is
+            # there already reads as a shorter number (``4.`` of ``4.117``, ``1e`` of ``1e5``)
+            if isinstance(value, (int, float)) and _NUMBER_TAIL.fullmatch(self._buf, end) and self._fill():
                 continue
             self._pos = end
             return value
@@ -193,9 +243,7 @@ class JsonStream:
             if first == "[":
                 yield from self._array_items()
             else:
-                line, offset = self._where()
-                yield JsonItem(self._value(), 1, line, offset)
-                self._trailing()
+                yield from self._documents()
             return
         self._expect("{")
         key_wanted = path[0]
@@ -219,17 +267,45 @@ class JsonStream:
                         self.context[key] = self._value()
                 else:
                     yield from self._items(path[1:])
+                if self._ended:
+                    return
             else:
                 self.context[key] = self._value()
 
-    def _trailing(self) -> None:
-        c = self._skip_ws()
-        if c:
-            raise self._error("extra data after the JSON document")
+    def _documents(self) -> Iterator[JsonItem | Failure]:
+        """Top-level values one after another: a single document, or JSON Lines (concatenated
+        documents) that the parser did not recognise as such, for instance because the first
+        line is broken or starts with a BOM. A broken document is one Failure; reading goes on
+        at the next line that starts (at column 0) a new one, so it costs no other record."""
+        while self._skip_ws():
+            line, offset = self._where()
+            try:
+                value = self._value()
+            except json.JSONDecodeError as exc:
+                self._count += 1
+                truncated = self._eof and exc.pos >= len(self._buf) - 1
+                text = snippet(self._buf[self._pos : self._pos + 120])
+                resumed = not truncated and self._resync(0)
+                yield Failure(
+                    Position(self.inp.name, self._count, line, offset),
+                    f"invalid JSON: {exc.msg}" + ("" if resumed else "; nothing after it could be read"),
+                    kind="truncated" if truncated else "syntax",
+                    snippet=text,
+                    parser=self.parser_name,
+                )
+                if not resumed:
+                    return
+                continue
+            self._count += 1
+            yield JsonItem(value, self._count, line, offset)
+            self._compact()
 
     def _array_items(self) -> Iterator[JsonItem | Failure]:
         self._expect("[")
-        number = 0
+        # The column at which items start, learned from the items that parsed: resynchronising
+        # after a broken item only lands on a line whose item starts at that same column, so a
+        # nested object of a pretty-printed item is never taken for the next item.
+        item_column: int | None = None
         while True:
             c = self._skip_ws()
             if c == "]":
@@ -239,39 +315,48 @@ class JsonStream:
                 self._pos += 1
                 continue
             if not c:
-                number += 1
-                raise self._error("the input ends inside the array (truncated)", number)
-            number += 1
+                raise self._error("the input ends inside the array (truncated)", self._count + 1)
+            self._count += 1
+            number = self._count
             line, offset = self._where()
+            column = self._pos - (self._buf.rfind("\n", 0, self._pos) + 1)
             try:
                 value = self._value()
             except json.JSONDecodeError as exc:
-                failure = Failure(
+                truncated = self._eof and exc.pos >= len(self._buf) - 1
+                text = snippet(self._buf[self._pos : self._pos + 120])
+                if item_column is None:  # the first item: the others start where it started
+                    item_column = column if line > 1 else 0
+                resumed = not truncated and self._resync(item_column)
+                yield Failure(
                     Position(self.inp.name, number, line, offset),
-                    f"invalid JSON: {exc.msg}",
-                    kind="truncated" if self._eof and exc.pos >= len(self._buf) - 1 else "syntax",
-                    snippet=snippet(self._buf[self._pos : self._pos + 120]),
+                    f"invalid JSON: {exc.msg}" + ("" if resumed else "; nothing after it could be read"),
+                    kind="truncated" if truncated else "syntax",
+                    snippet=text,
                     parser=self.parser_name,
                 )
-                yield failure
-                if not self._resync():
+                if not resumed:
+                    self._ended = True  # the failure above covers the rest of the input
                     return
                 continue
+            # an item right after ``[`` on the first line: the rest follow ``,\n`` at column 0
+            item_column = column if line > 1 else 0
             yield JsonItem(value, number, line, offset)
             self._compact()
 
-    def _resync(self) -> bool:
-        """Skip to the next line that starts an array item (``{`` after a newline)."""
+    def _resync(self, column: int) -> bool:
+        """Skip to the next line whose item (``{``/``[`` after optional ``,``) starts at ``column``,
+        or to the array's closing ``]``."""
         while True:
             idx = self._buf.find("\n", self._pos + 1)
             while idx >= 0:
                 j = idx + 1
                 while j < len(self._buf) and self._buf[j] in " \t\r,":
                     j += 1
-                if j < len(self._buf) and self._buf[j] in "{[":
+                if j < len(self._buf) and self._buf[j] in "{[" and j - idx - 1 == column:
                     self._pos = j
                     return True
-                if j < len(self._buf) and self._buf[j] == "]":
+                if j < len(self._buf) and self._buf[j] == "]" and j - idx - 1 < max(column, 1):
                     self._pos = j
                     return True
                 idx = self._buf.find("\n", idx + 1)
@@ -279,6 +364,21 @@ class JsonStream:
             self._compact()
             if not self._fill():
                 return False
+
+
+_NUMBER_TAIL = re.compile(r"[0-9.eE+-]*")
+
+
+def _cut_character(data: bytes) -> int:
+    """How many bytes at the end of ``data`` start a UTF-8 character that is not complete."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return 0
+        if byte >= 0xC0:  # a lead byte: is its sequence complete?
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return back if back < need else 0
+    return 0
 
 
 def _incomplete(exc: json.JSONDecodeError) -> bool:

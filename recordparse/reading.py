@@ -78,6 +78,15 @@ def iter_outcomes(
             kind="truncated",
             parser=parser.name,
         )
+    except Exception as exc:
+        # A bug in a parser's split (a plugin's, say): reported with the parser's name; the
+        # other inputs, read by other parsers, go on.
+        yield Failure(
+            Position(inp.name, last.record + 1, None, None),
+            f"the {parser.name} parser failed: {type(exc).__name__}: {exc}; records after #{last.record} not read",
+            kind="internal",
+            parser=parser.name,
+        )
 
 
 def _map_one(parser: Parser, raw: RawRecord) -> Record | Failure:
@@ -87,7 +96,7 @@ def _map_one(parser: Parser, raw: RawRecord) -> Record | Failure:
         return exc.to_failure()
     except RecordParseError as exc:
         return Failure(raw.position, str(exc), kind="mapping", record_id=raw.record_id, parser=parser.name)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError) as exc:
+    except Exception as exc:
         # A parser bug or an input it did not foresee: reported against the record, never lost.
         return Failure(
             raw.position,

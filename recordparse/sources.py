@@ -29,11 +29,11 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, cast
 
 import attrs
 
-from .errors import LimitExceeded, SourceError
+from .errors import LimitExceeded, RecordParseError, SourceError
 
 __all__ = [
     "HEAD_SIZE",
@@ -43,6 +43,7 @@ __all__ = [
     "TextLine",
     "decode_mixed",
     "decode_text",
+    "decode_utf8_else_cp1252",
     "detect_encoding",
     "iter_lines",
     "open_inputs",
@@ -70,7 +71,9 @@ class Limits:
     """
 
     max_bytes: int = 64 * 1024**3
-    max_ratio: float = 1000.0
+    # Real dumps compress 5-20 times (very repetitive ones 50-100); deflate cannot exceed about
+    # 1030, so a limit of 1000 let every gzip bomb through to ``max_bytes``.
+    max_ratio: float = 200.0
     ratio_after: int = 16 * 1024**2
     max_line: int = 16 * 1024**2
     max_record: int = 64 * 1024**2
@@ -102,6 +105,9 @@ class _Bounded(io.RawIOBase):
     ) -> None:
         self._name = name
         self._inner = inner
+        # one decompressor read per call: a buffered read(n) that fails half-way drops the
+        # bytes it had already decoded (the records before a corrupt tail)
+        self._read = getattr(inner, "read1", inner.read)
         self._counter = counter
         self._limits = limits
         self.produced = 0
@@ -111,9 +117,14 @@ class _Bounded(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         try:
-            data = self._inner.read(len(buffer))
-        except (EOFError, OSError, zlib.error, lzma.LZMAError, ValueError, tarfile.TarError) as exc:
+            data = self._read(len(buffer))
+        except (
+            EOFError, OSError, zlib.error, lzma.LZMAError, ValueError, tarfile.TarError,
+            zipfile.BadZipFile, NotImplementedError, RuntimeError,
+        ) as exc:
             reason = str(exc) or type(exc).__name__
+            if "crc" in reason.lower() or "incorrect length" in reason.lower():
+                reason += "; every record read from this compressed stream may be damaged"
             raise SourceError(
                 self._name, f"corrupt or truncated compressed data after {self.produced} bytes: {reason}"
             ) from None
@@ -136,41 +147,139 @@ class _Bounded(io.RawIOBase):
         return n
 
 
-class _Prefixed(io.RawIOBase):
-    """A stream that first replays ``prefix`` then continues with ``rest``."""
+class _Replaying(io.BufferedIOBase):
+    """The stream of one layer: replays the sniffed head, then reads on, one chunk at a time.
 
-    def __init__(self, prefix: bytes, rest: IO[bytes]) -> None:
-        self._prefix = memoryview(prefix)
-        self._pos = 0
-        self._rest = rest
+    An error from below (a corrupt gzip tail, a failed CRC, a truncated archive) is raised only
+    after every byte decoded before it has been returned. ``io.BufferedReader`` cannot promise
+    that: a ``read(n)`` whose second raw read fails drops the bytes of the first, so the records
+    in front of the damage would be lost instead of read.
+    """
+
+    def __init__(self, head: bytes, rest: IO[bytes], error: RecordParseError | None = None) -> None:
+        self._buf = head
+        self._pos = 0  # bytes of _buf already returned
+        self._read_rest = getattr(rest, "read1", rest.read)
+        self._error = error
+        self._eof = False
 
     def readable(self) -> bool:
         return True
 
+    def _more(self) -> bool:
+        """Append one chunk to the buffer; False at the end or once an error is pending."""
+        if self._eof or self._error is not None:
+            return False
+        try:
+            chunk = self._read_rest(_CHUNK)
+        except RecordParseError as exc:
+            self._error = exc
+            return False
+        if not chunk:
+            self._eof = True
+            return False
+        self._buf = self._buf[self._pos :] + chunk
+        self._pos = 0
+        return True
+
+    def _take(self, end: int) -> bytes:
+        """Return the buffer up to index ``end``; at the end of the data, raise a pending error."""
+        pos = self._pos
+        if end <= pos and self._error is not None:
+            raise self._error
+        self._pos = end
+        return self._buf[pos:end]
+
+    def read(self, size: int | None = -1) -> bytes:
+        """``read(n)`` returns what was decoded before an error and raises it on the next call;
+        ``read()`` (everything) raises it at once, as the whole cannot be had."""
+        if size is None or size < 0:
+            while self._more():
+                pass
+            if self._error is not None:
+                raise self._error
+            return self._take(len(self._buf))
+        if size == 0:
+            return b""
+        while len(self._buf) - self._pos < size and self._more():
+            pass
+        return self._take(min(len(self._buf), self._pos + size))
+
+    def read1(self, size: int = -1) -> bytes:
+        if self._pos >= len(self._buf):
+            self._more()
+        available = len(self._buf) - self._pos
+        return self._take(self._pos + (available if size < 0 else min(size, available)))
+
     def readinto(self, buffer: Any) -> int:
-        if self._pos < len(self._prefix):
-            n = min(len(buffer), len(self._prefix) - self._pos)
-            buffer[:n] = self._prefix[self._pos : self._pos + n]
-            self._pos += n
-            return n
-        data = self._rest.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        return n
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        pos = self._pos
+        found = self._buf.find(b"\n", pos)
+        if found >= 0 and (size is None or size < 0 or found < pos + size):
+            self._pos = found + 1  # the common case, kept short: one call per line
+            return self._buf[pos : found + 1]
+        return self._readline(size)
+
+    def _readline(self, size: int | None) -> bytes:
+        limit = size if size is not None and size >= 0 else -1
+        searched = self._pos  # the buffer holds no newline before this index
+        while True:
+            found = self._buf.find(b"\n", searched)
+            if found >= 0:
+                end = found + 1
+                break
+            if limit >= 0 and len(self._buf) - self._pos >= limit:
+                end = len(self._buf)
+                break
+            done = len(self._buf) - self._pos
+            if not self._more():
+                end = len(self._buf)
+                break
+            searched = self._pos + done  # _more() moved the unread bytes to the front
+        if limit >= 0:
+            end = min(end, self._pos + limit)
+        return self._take(end)
+
+    def check_end(self) -> None:
+        """Raise the error that cut the stream short, if any (for single-shot readers)."""
+        if self._pos >= len(self._buf) and self._error is not None:
+            raise self._error
+
+
+def _check_end(stream: IO[bytes]) -> None:
+    """After a single large read: raise the error that ended the stream early, so that a
+    corrupt compressed tail never passes for a short document."""
+    check = getattr(stream, "check_end", None)
+    if check is not None:
+        check()
 
 
 def _peek(stream: IO[bytes], size: int) -> tuple[bytes, BinaryIO]:
-    """Read up to ``size`` bytes and return them with a stream that still starts at byte 0."""
+    """Read up to ``size`` bytes and return them with a stream that still starts at byte 0.
+
+    An error after some bytes were read is kept for the stream to raise after them."""
+    read = getattr(stream, "read1", stream.read)
     chunks: list[bytes] = []
     got = 0
+    error: RecordParseError | None = None
     while got < size:
-        chunk = stream.read(size - got)
+        try:
+            chunk = read(size - got)
+        except RecordParseError as exc:
+            if not chunks:
+                raise
+            error = exc
+            break
         if not chunk:
             break
         chunks.append(chunk)
         got += len(chunk)
     head = b"".join(chunks)
-    return head, io.BufferedReader(_Prefixed(head, stream), buffer_size=_CHUNK)
+    return head, cast(BinaryIO, _Replaying(head, stream, error))
 
 
 @attrs.define
@@ -178,7 +287,9 @@ class Input:
     """One decompressed byte stream with its name and its first bytes for sniffing.
 
     ``filename`` is the last path component (or archive member name) used for pattern matching;
-    ``encoding`` is set when the transport declared one (a text file object).
+    ``encoding`` is set when the transport declared one (a text file object); ``limits`` are the
+    :class:`Limits` the source was opened with, which the splitters (:func:`iter_lines`,
+    ``XmlSplitter``, ``JsonStream``) apply when not given limits of their own.
     """
 
     name: str
@@ -186,6 +297,7 @@ class Input:
     head: bytes
     filename: str = ""
     encoding: str | None = None
+    limits: Limits | None = None
 
 
 def _kind(head: bytes) -> str | None:
@@ -210,7 +322,7 @@ def _unwrap(
     head, stream = _peek(raw, HEAD_SIZE)
     kind = _kind(head)
     if kind is None:
-        yield Input(name=name, stream=stream, head=head, filename=filename, encoding=encoding)
+        yield Input(name=name, stream=stream, head=head, filename=filename, encoding=encoding, limits=limits)
         return
     if depth >= _MAX_NESTING:
         raise LimitExceeded(name, f"archives nested more than {_MAX_NESTING} deep")
@@ -247,6 +359,7 @@ def _zip_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Ite
     # zipfile needs a seekable file: spool the archive in memory (zip central directories sit
     # at the end, so a zip cannot be streamed); the size limit bounds that buffer.
     data = stream.read(limits.max_record * 64 + 1)
+    _check_end(stream)
     if len(data) > limits.max_record * 64:
         raise LimitExceeded(name, "zip archive too large to index in memory")
     try:
@@ -260,7 +373,8 @@ def _zip_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Ite
         member = f"{name}!{info.filename}"
         try:
             opened = archive.open(info)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as exc:
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError) as exc:
+            # a damaged directory can also give a negative seek (ValueError) or EOFError
             raise SourceError(member, f"cannot open zip member: {exc}") from None
         counter_in = max(info.compress_size, 1)
         counting = _StaticCounter(counter_in)
@@ -279,7 +393,7 @@ def _tar_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Ite
     try:
         with tarfile.open(fileobj=stream, mode="r|") as archive:
             yield from _tar_stream(name, archive, limits, depth)
-    except tarfile.TarError as exc:
+    except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
         raise SourceError(name, f"corrupt tar archive: {exc}") from None
 
 
@@ -483,7 +597,7 @@ def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine
     a :class:`RecordParseWarning`. A line longer than ``limits.max_line`` raises
     :class:`~recordparse.errors.LimitExceeded`.
     """
-    limits = limits or Limits()
+    limits = limits or inp.limits or Limits()
     encoding, bom, note = detect_encoding(inp.head, inp.encoding)
     if encoding == "cp1252" and note and note.startswith("not valid UTF-8"):
         encoding, note = "utf-8", None  # decide line by line: mixed encodings are common
@@ -531,6 +645,7 @@ def _iter_wide_lines(
     inp: Input, encoding: str, bom: int, limits: Limits
 ) -> Iterator[TextLine]:
     data = inp.stream.read(limits.max_record * 4 + 1)
+    _check_end(inp.stream)
     if len(data) > limits.max_record * 4:
         raise LimitExceeded(inp.name, "UTF-16/32 text input too large to decode")
     text = data[bom:].decode(encoding, "replace")
@@ -545,6 +660,7 @@ def _iter_wide_lines(
 def read_all(inp: Input, limit: int) -> bytes:
     """Read a whole input, refusing more than ``limit`` bytes (single-document formats)."""
     data = inp.stream.read(limit + 1)
+    _check_end(inp.stream)
     if len(data) > limit:
         raise LimitExceeded(inp.name, f"document larger than {limit} bytes")
     return data
@@ -558,6 +674,27 @@ def decode_mixed(data: bytes) -> tuple[str, bool]:
         pass
     parts = [decode_text(line)[0] for line in data.split(b"\n")]
     return "\n".join(parts), True
+
+
+def decode_utf8_else_cp1252(data: bytes) -> str:
+    """Decode UTF-8 in which some bytes are windows-1252: every valid UTF-8 sequence is kept,
+    only the bytes that are not UTF-8 are read as windows-1252 (one character each).
+
+    Finer than :func:`decode_mixed`, which reads a whole line as windows-1252: a one-line JSON
+    document or XML record with one stray byte keeps all its other characters. Linear time.
+    """
+    view = memoryview(data)
+    parts: list[str] = []
+    pos = 0
+    while pos < len(data):
+        try:
+            parts.append(codecs.utf_8_decode(view[pos:], "strict", True)[0])
+            break
+        except UnicodeDecodeError as exc:
+            parts.append(codecs.utf_8_decode(view[pos : pos + exc.start], "strict", True)[0])
+            parts.append(bytes(view[pos + exc.start : pos + exc.end]).decode("cp1252", "replace"))
+            pos += exc.end
+    return "".join(parts)
 
 
 def read_text(inp: Input, limit: int) -> tuple[str, str | None]:

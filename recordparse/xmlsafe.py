@@ -35,7 +35,7 @@ from lxml import html as lxml_html
 
 from .errors import Failure, LimitExceeded, RecordError, snippet
 from .record import Position
-from .sources import Input, Limits, detect_encoding
+from .sources import Input, Limits, decode_utf8_else_cp1252, detect_encoding
 
 __all__ = [
     "XmlChunk",
@@ -94,16 +94,28 @@ def safe_parser() -> Any:
     return parser
 
 
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def local_name(tag: object) -> str:
     """``record`` from ``{http://...}record`` (and '' for comments and PIs)."""
     if not isinstance(tag, str):
         return ""
-    return tag.rpartition("}")[2]
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:  # memoised: parsers ask for the same few tags millions of times
+        name = tag.rpartition("}")[2]
+        if len(_LOCAL_NAMES) < 10_000:
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def text_of(element: Any) -> str:
     """All text inside ``element`` (its descendants' too), without tail text."""
-    return "".join(element.itertext()) if element is not None else ""
+    if element is None:
+        return ""
+    if len(element) == 0:  # no children (the common case): itertext() would yield .text only
+        return element.text or ""
+    return "".join(element.itertext())
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,6 +126,9 @@ _AMP = re.compile(rb"&(#[0-9]{1,7};|#x[0-9a-fA-F]{1,6};|[A-Za-z_][A-Za-z0-9._-]{
 _PREFIX_USE = re.compile(
     rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=\s*[\"']"
 )
+# An ``&`` that :func:`_entity_fix` would change (not a character or built-in entity reference):
+# most records have only ``&#13;`` and ``&amp;``, and then the substitution is skipped.
+_NEEDS_FIX = re.compile(rb"&(?!#[0-9]{1,7};|#x[0-9a-fA-F]{1,6};|(?:amp|lt|gt|quot|apos);)")
 _NS_DECL = re.compile(rb"""xmlns(?::([\w.-]+))?\s*=\s*(["'])(.*?)\2""", re.S)
 
 
@@ -145,7 +160,7 @@ def repair_xml(data: bytes, declared: Collection[bytes] = ()) -> tuple[bytes, li
     Data is only touched where a conforming parser would fail anyway.
     """
     notes: list[str] = []
-    if b"&" in data:
+    if b"&" in data and _NEEDS_FIX.search(data):
         data = _AMP.sub(lambda m: _entity_fix(m, notes), data)
     return data, notes
 
@@ -227,9 +242,13 @@ class XmlSplitter:
     ) -> None:
         self.inp = inp
         self.tags = frozenset(tags)
-        self.limits = limits or Limits()
+        self.limits = limits or inp.limits or Limits()
         self.parser_name = parser_name
-        self.encoding, bom, _ = detect_encoding(inp.head, inp.encoding)
+        self.encoding, bom, note = detect_encoding(inp.head, inp.encoding)
+        if self.encoding == "cp1252" and note and note.startswith("not valid UTF-8"):
+            # some bytes that are not UTF-8 in a UTF-8 document: decided record by record in
+            # parse_chunk, so that one windows-1252 record does not turn every other into mojibake
+            self.encoding = "utf-8"
         stream: Any = inp.stream
         if self.encoding.startswith(("utf-16", "utf-32")):
             stream = io.BufferedReader(_Transcoder(stream, self.encoding))
@@ -245,6 +264,8 @@ class XmlSplitter:
         self._open = re.compile(rb"<(?:[\w.-]+:)?(" + names + rb")(?=[\s/>])[^<>]*?(/?)>|<!--|<!\[CDATA\[")
         self._any = re.compile(rb"<(/?)(?:[\w.-]+:)?(" + names + rb")(?=[\s/>])[^<>]*?(/?)>|<!--|<!\[CDATA\[")
         self._root = re.compile(rb"<([A-Za-z_][\w.:-]*)(?=[\s/>])[^<>]*>")
+        self._close = re.compile(rb"</(?:[\w.-]+:)?(" + names + rb")(?=[\s/>])[^<>]*?>")
+        self._names = tuple(t.encode() for t in self.tags)
 
     def outside_text(self) -> str:
         """The bytes outside the record elements seen so far, decoded (bounded to 1 MiB)."""
@@ -315,8 +336,19 @@ class XmlSplitter:
             if m.group(0) in (b"<!--", b"<![CDATA["):
                 end_marker = b"-->" if m.group(0) == b"<!--" else b"]]>"
                 stop = buf.find(end_marker, m.end())
-                while stop < 0 and fill():
-                    stop = buf.find(end_marker, m.end())
+                while stop < 0:
+                    # bounded like a record, and each new block searched once (not from the
+                    # start of the comment again): an unclosed comment cannot eat the memory
+                    if len(buf) - m.start() > max_record:
+                        where = line + buf.count(b"\n", pos, m.start())
+                        raise LimitExceeded(
+                            self.inp.name,
+                            f"a comment or CDATA section at line {where} is larger than {max_record} bytes",
+                        )
+                    searched = max(m.end(), len(buf) - len(end_marker))
+                    if not fill():
+                        break
+                    stop = buf.find(end_marker, searched)
                 if stop < 0:
                     self._note_outside(buf[pos:])
                     return
@@ -361,6 +393,15 @@ class XmlSplitter:
                 pos = 0
 
     def _find_end(self, buf: bytes, pos: int) -> int | None:
+        # Fast path: the first closing tag ends the record unless a tag name, a comment or a
+        # CDATA section comes before it (then count depth below). bytes.find runs in C, where
+        # the depth scan stops at every "<" of the record.
+        close = self._close.search(buf, pos)
+        if close is None:
+            return None
+        stop = close.start()
+        if buf.find(b"<!", pos, stop) < 0 and all(buf.find(n, pos, stop) < 0 for n in self._names):
+            return close.end()
         depth = 1
         while True:
             m = self._any.search(buf, pos)
@@ -399,7 +440,7 @@ def _syntax_error(
             if e.level_name in ("FATAL", "ERROR"):
                 entry = e
                 break
-    message = entry.message if entry is not None else str(exc)
+    message = " ".join((entry.message if entry is not None else str(exc)).split())  # libxml2 ends it with \n
     line = position.line
     if entry is not None and entry.line and line is not None:
         line = line + entry.line - line_base
@@ -433,6 +474,17 @@ def _check_entities(root: Any, notes: list[str]) -> None:
         break
 
 
+def _wrap(data: bytes, decls: dict[bytes, bytes], encoding: str) -> tuple[bytes, int]:
+    """``data`` inside the wrapper element that declares ``decls``; returns it and the length
+    of the opening (to correct error columns)."""
+    attrs_bytes = b"".join(
+        (b' xmlns="' if not p else b" xmlns:" + p + b'="') + uri + b'"' for p, uri in decls.items()
+    )
+    enc = encoding.encode("ascii", "replace")
+    opening = b'<?xml version="1.0" encoding="' + enc + b'"?><' + _WRAP + attrs_bytes + b">"
+    return opening + data + b"</" + _WRAP + b">", len(opening)
+
+
 def parse_chunk(
     chunk: XmlChunk,
     splitter: XmlSplitter,
@@ -447,20 +499,32 @@ def parse_chunk(
     """
     pos = position or Position(splitter.inp.name, chunk.number, chunk.line, chunk.offset)
     notes: list[str] = []
-    data, fixes = repair_xml(chunk.data)
+    data = chunk.data
+    if splitter.encoding == "utf-8" and not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            data = decode_utf8_else_cp1252(data).encode("utf-8")
+            notes.append("bytes that are not valid UTF-8 were read as windows-1252")
+    data, fixes = repair_xml(data)
     notes.extend(fixes)
-    decls = dict(splitter.declarations)
-    for prefix in _undeclared_prefixes(data, decls):
-        uri = _KNOWN_PREFIXES.get(prefix) or b"urn:recordparse:undeclared:" + prefix
-        decls[prefix] = uri
-        notes.append(f"declared the undeclared namespace prefix {prefix.decode('ascii')}:")
-    attrs_bytes = b"".join(
-        (b' xmlns="' if not p else b" xmlns:" + p + b'="') + uri + b'"' for p, uri in decls.items()
-    )
-    enc = splitter.encoding.encode("ascii", "replace")
-    opening = b'<?xml version="1.0" encoding="' + enc + b'"?><' + _WRAP + attrs_bytes + b">"
-    wrapped = opening + data + b"</" + _WRAP + b">"
-    root = _parse(wrapped, pos, parser_name or splitter.parser_name, 1, len(opening))
+    name = parser_name or splitter.parser_name
+    decls = splitter.declarations
+    try:
+        # Most chunks use only declared prefixes: parse them as they are, and look for
+        # undeclared prefixes (a regex scan of the whole chunk) only when that fails.
+        wrapped, opening = _wrap(data, decls, splitter.encoding)
+        root = _parse(wrapped, pos, name, 1, opening)
+    except RecordError as first:
+        undeclared = _undeclared_prefixes(data, decls)
+        if not undeclared:
+            raise first from None
+        decls = dict(decls)
+        for prefix in undeclared:
+            decls[prefix] = _KNOWN_PREFIXES.get(prefix) or b"urn:recordparse:undeclared:" + prefix
+            notes.append(f"declared the undeclared namespace prefix {prefix.decode('ascii')}:")
+        wrapped, opening = _wrap(data, decls, splitter.encoding)
+        root = _parse(wrapped, pos, name, 1, opening)
     if len(root) == 0:
         raise RecordError(pos, "empty record element", kind="syntax", parser=parser_name)
     element = root[0]

@@ -95,11 +95,13 @@ def map_doaj_article(article: Any, builder: RecordBuilder, header: OaiHeader | N
     affiliations = _affiliations(article)
     used: set[str] = set()
     for child in article:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        name = local_name(child.tag)
-        if name in _SIMPLE:
-            builder.set(_SIMPLE[name], text_of(child))
+        name = local_name(tag)
+        field = _SIMPLE.get(name)
+        if field is not None:
+            builder.set(field, text_of(child))
         elif name == "authors":
             _authors(child, builder, affiliations, used)
         elif name != "affiliationsList":
@@ -118,22 +120,18 @@ def map_doaj_article(article: Any, builder: RecordBuilder, header: OaiHeader | N
 
 def _affiliations(article: Any) -> dict[str, str]:
     found: dict[str, str] = {}
-    for group in article:
-        if local_name(group.tag) != "affiliationsList":
-            continue
-        for entry in group:
-            if local_name(entry.tag) == "affiliationName":
-                key = (entry.get("affiliationId") or "").strip()
-                found[key] = clean(text_of(entry)) or ""
+    # "{*}name": that local name in any namespace or none, matched in C
+    for group in article.iterchildren("{*}affiliationsList"):
+        for entry in group.iterchildren("{*}affiliationName"):
+            key = (entry.get("affiliationId") or "").strip()
+            found[key] = clean(text_of(entry)) or ""
     return found
 
 
 def _authors(
     group: Any, builder: RecordBuilder, affiliations: dict[str, str], used: set[str]
 ) -> None:
-    for author in group:
-        if local_name(author.tag) != "author":
-            continue
+    for author in group.iterchildren("{*}author"):
         name = ""
         orcid: str | None = None
         email: str | None = None
@@ -232,7 +230,7 @@ def _full_text_url(el: Any, b: RecordBuilder, header: OaiHeader | None) -> None:
 
 def _keywords(el: Any, b: RecordBuilder, header: OaiHeader | None) -> None:
     language = el.get(_LANG)
-    words = [w for w in (clean(text_of(k)) for k in el if local_name(k.tag) == "keyword") if w]
+    words = [w for w in (clean(text_of(k)) for k in el.iterchildren("{*}keyword")) if w]
     for word in words:
         b.add_keyword(word)
     if language and words:

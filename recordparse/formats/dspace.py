@@ -566,8 +566,11 @@ def _row_of(link: Any) -> Any:
 
 
 def _href_key(href: str) -> str:
-    parts = urlsplit(href)
-    return parts.path.rstrip("/")
+    try:
+        path = urlsplit(href).path
+    except ValueError:  # "http://[broken": urlsplit refuses an unclosed IPv6 host
+        path = href.partition("?")[0].partition("#")[0]
+    return path.rstrip("/")
 
 
 def _file_rows(root: Any) -> list[tuple[Any, _FileRow]]:
@@ -589,7 +592,10 @@ def _file_rows(root: Any) -> list[tuple[Any, _FileRow]]:
 def _structural_signal(link: Any, row: Any, href: str) -> AccessSignal | None:
     """XMLUI marks unreadable files with ``isAllowed=n`` and a lock icon; ``isAllowed=y`` is a
     file the visitor may read."""
-    query = urlsplit(href).query.lower()
+    try:
+        query = urlsplit(href).query.lower()
+    except ValueError:  # "http://[broken": urlsplit refuses an unclosed IPv6 host
+        query = href.partition("?")[2].partition("#")[0].lower()
     if "isallowed=n" in query:
         return AccessSignal("restricted", None, f"{href} (isAllowed=n)")
     for node in row.iter():

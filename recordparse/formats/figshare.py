@@ -937,21 +937,25 @@ def _visible_lines(root: Any) -> list[str]:
         if value:
             parts.append(re.sub(r"[\s\u00a0]+", " ", value.replace(soft, "").replace(hard, "")))
 
-    def walk(element: Any) -> None:
+    # Iterative, not recursive: lxml keeps pages nested up to 2,048 deep, deeper than Python's
+    # recursion limit. Each element is visited once on the way in and once (``closing``) out.
+    body = root.find(".//body")
+    stack: list[tuple[Any, str | None]] = [(body if body is not None else root, None)]
+    while stack:
+        element, closing = stack.pop()
+        if closing is not None:
+            parts.append(closing)
+            text(element.tail)
+            continue
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag in _SKIP_TAGS or _hidden(element):
             text(element.tail)
-            return
+            continue
         mark = soft if tag in _LINE_TAGS or tag == "br" else hard if tag in _BLOCK_TAGS else ""
         parts.append(mark)
         text(element.text)
-        for child in element:
-            walk(child)
-        parts.append(mark)
-        text(element.tail)
-
-    body = root.find(".//body")
-    walk(body if body is not None else root)
+        stack.append((element, mark))
+        stack.extend((child, None) for child in reversed(element))
     joined = "".join(parts)
     joined = re.sub(
         r"[ \x00\x01]*[\x00\x01][ \x00\x01]*",

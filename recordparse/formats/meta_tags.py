@@ -356,10 +356,16 @@ def _collect_texts(root: Any, page: Page) -> None:
     if body is None:
         return
     seen: set[str] = set()
+    # Hidden-ness is inherited: it is decided once per element from its parent, never by
+    # walking all ancestors again (that was quadratic: seconds for a page nested 2,000 deep).
+    hidden: set[Any] = set()
     for count, element in enumerate(body.iter()):
         if count >= _MAX_ELEMENTS:
             break
-        if not isinstance(element.tag, str) or _hidden(element):
+        if not isinstance(element.tag, str):
+            continue
+        if (_hidden(element) if count == 0 else _hidden_node(element) or element.getparent() in hidden):
+            hidden.add(element)
             continue
         # the element's whole text (a badge), and its own loose text nodes (a sentence between
         # tags, as EPrints writes "Full text not available from this repository.")
@@ -372,14 +378,16 @@ def _collect_texts(root: Any, page: Page) -> None:
 
 
 def _hidden(element: Any) -> bool:
-    for node in (element, *element.iterancestors()):
-        if not isinstance(node.tag, str):
-            continue
-        if node.tag.lower() in _SKIP_TEXT or (node.get("role") or "").lower() in _SKIP_ROLES:
-            return True
-        if node.get("hidden") is not None or node.get("aria-hidden") == "true":
-            return True
-    return False
+    return any(_hidden_node(node) for node in (element, *element.iterancestors()))
+
+
+def _hidden_node(node: Any) -> bool:
+    """``node`` itself is navigation, header, footer, sidebar, script or marked hidden."""
+    if not isinstance(node.tag, str):
+        return False
+    if node.tag.lower() in _SKIP_TEXT or (node.get("role") or "").lower() in _SKIP_ROLES:
+        return True
+    return node.get("hidden") is not None or node.get("aria-hidden") == "true"
 
 
 # --------------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ import attrs
 from lxml import etree
 
 from ..builder import RecordBuilder
-from ..errors import Failure, RecordError
+from ..errors import Failure, RecordError, RecordParseError
 from ..normalize.access import AccessSignal, apply_access, classify_text, from_vocabulary
 from ..normalize.dates import parse_date
 from ..normalize.identifiers import normalize_orcid
@@ -156,7 +156,11 @@ def is_doaj_identifier(identifier: str | None) -> bool:
 
 def append_extra(builder: RecordBuilder, key: str, value: Any) -> None:
     """Append ``value`` to the list ``extra[key]`` (repeatable source fields stay lists)."""
-    builder.extra.setdefault(key, []).append(value)
+    current = builder.extra.get(key)
+    if isinstance(current, list):
+        current.append(value)
+    else:  # absent, or one value the builder kept itself (an identifier that is not a DOI)
+        builder.extra[key] = [value] if current is None else [current, value]
 
 
 def set_text_field(builder: RecordBuilder, field: str, value: str | None) -> str | None:
@@ -164,6 +168,9 @@ def set_text_field(builder: RecordBuilder, field: str, value: str | None) -> str
     had markup (DOAJ abstracts carry ``<i>``, ``<br>`` as text)."""
     if value is None:
         return None
+    if "<" not in value and "&" not in value:
+        # no tag and no entity: stripping HTML is cleaning, and there is no raw form to keep
+        return builder.set(field, value)
     text = builder.set(field, value, html=True)
     raw = clean(value)
     if text is not None and raw is not None and has_html(raw) and raw != text:
@@ -272,11 +279,16 @@ _VERSIONS: Final = frozenset(
 )
 
 
+_SPACES = re.compile(r"\s+")
+_ARTICLE_WORD = re.compile(r"\b(?:artigo|art[ií]culo|articolo|artikel|article)\b")
+_THESIS_WORD = re.compile(r"\b(?:thesis|tesis|tese|th[eè]se|dissertation|tesi)\b")
+
+
 def _type_key(value: str) -> str:
     text = value.strip()
     if text.lower().startswith(("info:eu-repo/", "http://", "https://")):
         text = text.rstrip("/").rsplit("/", 1)[-1]
-    return re.sub(r"\s+", " ", text).lower()
+    return _SPACES.sub(" ", text).lower()
 
 
 def csl_type(value: str | None) -> str | None:
@@ -287,9 +299,9 @@ def csl_type(value: str | None) -> str | None:
     key = _type_key(value)
     if key in CSL_TYPES:
         return CSL_TYPES[key]
-    if re.search(r"\b(?:artigo|art[ií]culo|articolo|artikel|article)\b", key):
+    if _ARTICLE_WORD.search(key):
         return "article-journal"
-    if re.search(r"\b(?:thesis|tesis|tese|th[eè]se|dissertation|tesi)\b", key):
+    if _THESIS_WORD.search(key):
         return "thesis"
     return None
 
@@ -298,11 +310,15 @@ def csl_type(value: str | None) -> str | None:
 # Header and setSpecs
 
 
+_BASE64_SET = re.compile(r"[A-Za-z0-9_\-]+=*")
+
+
+@functools.lru_cache(maxsize=4096)
 def decode_doaj_set(spec: str) -> str | None:
     """``LCC:Medicine`` from DOAJ's ``TENDOk1lZGljaW5l`` (urlsafe base64, ``~`` for ``=``);
-    None when ``spec`` is not such an encoding."""
+    None when ``spec`` is not such an encoding. Memoised: a harvest repeats a few hundred sets."""
     text = spec.strip().replace("~", "=")
-    if not text or len(text) % 4 or not re.fullmatch(r"[A-Za-z0-9_\-]+=*", text):
+    if not text or len(text) % 4 or not _BASE64_SET.fullmatch(text):
         return None
     try:
         decoded = base64.urlsafe_b64decode(text).decode("utf-8")
@@ -326,17 +342,30 @@ def _child(element: Any, name: str) -> Any:
 
 def read_header(header: Any) -> OaiHeader:
     """The :class:`OaiHeader` of a ``<header>`` element (any namespace or none)."""
-    identifier = clean(text_of(_child(header, "identifier")))
-    datestamp = clean(text_of(_child(header, "datestamp")))
-    specs = tuple(s for s in (clean(text_of(e)) for e in _children(header, "setSpec")) if s)
+    identifier_el = datestamp_el = None
+    specs: list[str] = []
+    for child in header:  # one pass: the first identifier and datestamp, every setSpec
+        name = local_name(child.tag)
+        if name == "setSpec":
+            spec = clean(text_of(child))
+            if spec:
+                specs.append(spec)
+        elif name == "identifier":
+            if identifier_el is None:
+                identifier_el = child
+        elif name == "datestamp" and datestamp_el is None:
+            datestamp_el = child
+    identifier = clean(text_of(identifier_el))
+    datestamp = clean(text_of(datestamp_el))
     deleted = (header.get("status") or "").strip().lower() == "deleted"
-    return OaiHeader(identifier, datestamp, specs, deleted)
+    return OaiHeader(identifier, datestamp, tuple(specs), deleted)
 
 
 def _map_sets(builder: RecordBuilder, header: OaiHeader) -> None:
     """DOAJ setSpecs become subjects (scheme kept in ``extra["oai_sets"]``); others stay raw."""
+    doaj = header.is_doaj if header.set_specs else False
     for spec in header.set_specs:
-        decoded = decode_doaj_set(spec) if header.is_doaj else None
+        decoded = decode_doaj_set(spec) if doaj else None
         if decoded is None:
             append_extra(builder, "oai_setspec", spec)
             continue
@@ -370,7 +399,11 @@ class OaiPage:
 
 @functools.lru_cache(maxsize=8)
 def _envelope_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"<(?:[\w.-]+:)?{name}\b[^<>]*?(?:/>|>.*?</(?:[\w.-]+:)?{name}\s*>)", re.S)
+    # The content may not contain another start or end tag of the same name, and nothing is
+    # given back once read (``*+``): an unclosed tag repeated 50,000 times scans linearly, where
+    # a lazy ``.*?`` rescanned to the end for each of them (quadratic: minutes for 1 MiB).
+    same = rf"(?:[\w.-]+:)?{name}\b"
+    return re.compile(rf"<{same}[^<>]*?(?:/>|>(?:[^<]|<(?!/?{same}))*+</(?:[\w.-]+:)?{name}\s*>)")
 
 
 def _envelope_elements(text: str, name: str, position: Position) -> list[Any]:
@@ -503,17 +536,25 @@ class OaiPmhParser(Parser):
         page: OaiPage | None = None
         held: deque[RawRecord | Failure] = deque()
         held_bytes = 0
-        for item in splitter:
-            if page is None:
-                page = self._open_page(inp, splitter)
-                yield from self._check_chain(page, inp)
-            held.append(self._raw(item, page, inp) if isinstance(item, XmlChunk) else item)
-            held_bytes += len(item.data) if isinstance(item, XmlChunk) else 0
-            while held and (len(held) > LOOKAHEAD_RECORDS or held_bytes > LOOKAHEAD_BYTES):
-                released = held.popleft()
-                if isinstance(released, RawRecord):
-                    held_bytes -= len(released.data.data)
-                yield released
+        last = 0  # the number of the last record seen: page-level errors are reported after it
+        try:
+            for item in splitter:
+                if page is None:
+                    page = self._open_page(inp, splitter)
+                    yield from self._check_chain(page, inp)
+                held.append(self._raw(item, page, inp) if isinstance(item, XmlChunk) else item)
+                last = item.number if isinstance(item, XmlChunk) else item.position.record
+                held_bytes += len(item.data) if isinstance(item, XmlChunk) else 0
+                while held and (len(held) > LOOKAHEAD_RECORDS or held_bytes > LOOKAHEAD_BYTES):
+                    released = held.popleft()
+                    if isinstance(released, RawRecord):
+                        held_bytes -= len(released.data.data)
+                    yield released
+        except RecordParseError:
+            # the input broke off (a corrupt compressed tail, a limit): the records held back
+            # for the page's tail were read whole, so they are not lost with it
+            yield from held
+            raise
         if page is None:  # no records: an empty list, or an OAI error (the finding itself)
             page = self._open_page(inp, splitter)
             _read_tail(page, splitter.outside_text(), Position(inp.name, 1))
@@ -523,7 +564,7 @@ class OaiPmhParser(Parser):
             _read_tail(page, splitter.outside_text(), Position(inp.name, 1))
         self._remember(page)
         yield from held
-        yield from self._errors(page, inp)
+        yield from self._errors(page, inp, last)
 
     def _raw(self, chunk: XmlChunk, page: OaiPage, inp: Input) -> RawRecord:
         m = _RECORD_ID.search(chunk.data)
@@ -565,12 +606,12 @@ class OaiPmhParser(Parser):
             while len(tokens) > _MAX_TOKENS:
                 tokens.popitem(last=False)
 
-    def _errors(self, page: OaiPage, inp: Input) -> Iterator[Failure]:
+    def _errors(self, page: OaiPage, inp: Input, after: int = 0) -> Iterator[Failure]:
         for code, message in page.errors:
             if code == "noRecordsMatch":
                 continue  # an empty result, not a failure
             yield Failure(
-                Position(inp.name, 1),
+                Position(inp.name, after + 1),
                 f"{code}: {message}" if message else code,
                 kind="oai_error",
                 parser=self.name,
@@ -582,7 +623,7 @@ class OaiPmhParser(Parser):
         page: OaiPage = raw.context
         repairs: list[str] = []
         element = parse_chunk(chunk, page.splitter, raw.position, self.name, repairs)
-        header_el = _child(element, "header")
+        header_el, metadata, about = _record_parts(element)
         if header_el is None:
             raise self.fail(raw, "record has no <header>", kind="syntax")
         header = read_header(header_el)
@@ -596,12 +637,10 @@ class OaiPmhParser(Parser):
         if header.deleted:
             builder.keep("oai_status", "deleted")
             return builder.build()
-        metadata = _child(element, "metadata")
         roots = [c for c in metadata if isinstance(c.tag, str)] if metadata is not None else []
         if not roots:
             raise self.fail(raw, "record has no metadata and is not marked deleted")
         self._map_metadata(raw, roots[0], builder, header)
-        about = _child(element, "about")
         if about is not None:
             builder.keep("oai_about", clean(text_of(about)))
         if header.is_doaj and builder.access is None:
@@ -618,6 +657,22 @@ class OaiPmhParser(Parser):
             raise self.fail(raw, f"no mapper for metadata format {fmt} (see METADATA_MAPPERS)")
         builder.keep("oai_metadata_format", namespace or local)
         _mapper(ref)(root, builder, header)
+
+
+def _record_parts(record: Any) -> tuple[Any, Any, Any]:
+    """The first ``header``, ``metadata`` and ``about`` children of a ``record`` (one pass)."""
+    header = metadata = about = None
+    for child in record:
+        name = local_name(child.tag)
+        if name == "header":
+            if header is None:
+                header = child
+        elif name == "metadata":
+            if metadata is None:
+                metadata = child
+        elif name == "about" and about is None:
+            about = child
+    return header, metadata, about
 
 
 def _keep_page(builder: RecordBuilder, page: OaiPage) -> None:
@@ -690,6 +745,15 @@ _OJS_CITATION = re.compile(
 )
 
 
+_PAGE_SPAN = re.compile(r"^(.+?)\s*[-–]\s*(.+)$")
+_LOWER_OR_SPACE = re.compile(r"[a-z\s]")
+_DIGIT = re.compile(r"\d")
+_ISSN_LABEL = re.compile(r"^\s*e?issn\s*:?\s*", re.I)
+_DOI_URL = re.compile(r"^https?://(dx\.)?doi\.org/")
+_DOAJ_TOC = re.compile(r"^https?://(www\.)?doaj\.org/toc/", re.I)
+#: element tag -> (local name, handler or None), filled as tags are met
+_DC_BY_TAG: dict[str, tuple[str, Callable[[Any, str, RecordBuilder, _DcState], None] | None]] = {}
+
 #: Citations longer than this are not parsed (they are kept in extra): bounds regex work.
 _MAX_CITATION = 500
 
@@ -718,7 +782,7 @@ def _citation_parts(m: re.Match[str]) -> dict[str, str]:
     parts = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip() and k != "pp"}
     pages = parts.pop("pages", None)
     if pages:
-        span = re.match(r"^(.+?)\s*[-–]\s*(.+)$", pages)
+        span = _PAGE_SPAN.match(pages)
         if span:
             parts["start_page"], parts["end_page"] = span.group(1), span.group(2)
         else:
@@ -744,14 +808,21 @@ class _DcState:
 def map_oai_dc(metadata: Any, builder: RecordBuilder, header: OaiHeader | None) -> None:
     """Map an ``oai_dc:dc`` element (DOAJ's or any repository's) onto ``builder``."""
     state = _DcState(doaj=bool(header and header.is_doaj), header=header)
+    by_tag = _DC_BY_TAG
     for child in metadata:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        name = local_name(child.tag)
+        found = by_tag.get(tag)
+        if found is None:
+            name = local_name(tag)
+            found = (name, _DC_HANDLERS.get(name))
+            if len(by_tag) < 1000:
+                by_tag[tag] = found
         value = clean(text_of(child))
         if value is None:
             continue
-        handler = _DC_HANDLERS.get(name)
+        name, handler = found
         if handler is None:
             builder.keep(f"dc:{name}", value)
         else:
@@ -784,7 +855,7 @@ def _dc_list(key: str) -> Callable[[Any, str, RecordBuilder, _DcState], None]:
 
 def _is_code(value: str) -> bool:
     """A classification code (``R``, ``RC925-935``, ``610``) rather than a term."""
-    return not re.search(r"[a-z\s]", value) and (len(value) <= 3 or bool(re.search(r"\d", value)))
+    return not _LOWER_OR_SPACE.search(value) and (len(value) <= 3 or bool(_DIGIT.search(value)))
 
 
 def _classified(b: RecordBuilder, scheme: str, value: str) -> None:
@@ -850,12 +921,10 @@ def _dc_type(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
 
 def _dc_identifier(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
     if _ISSN_ONLY.match(value):
-        b.add_issn(re.sub(r"^\s*e?issn\s*:?\s*", "", value, flags=re.I))
+        b.add_issn(_ISSN_LABEL.sub("", value))
         return
     low = value.lower()
-    doi_like = low.startswith(("10.", "doi:", "info:doi/", "urn:doi:")) or re.match(
-        r"^https?://(dx\.)?doi\.org/", low
-    )
+    doi_like = low.startswith(("10.", "doi:", "info:doi/", "urn:doi:")) or _DOI_URL.match(low)
     if doi_like and b.set_doi(value, source_field="dc:identifier"):
         return
     if "altidentifier/doi/" in low:
@@ -869,7 +938,7 @@ def _dc_identifier(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
 
 def _dc_relation(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
     if _URL.match(value):
-        if re.match(r"^https?://(www\.)?doaj\.org/toc/", value, re.I):
+        if _DOAJ_TOC.match(value):
             append_extra(b, "journal_urls", value)
         else:
             b.add_url(value)  # full text (DOAJ) or a related resource: before the landing pages
@@ -880,7 +949,7 @@ def _dc_relation(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
 def _dc_source(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
     b.keep("dc:source", value)
     if _ISSN_ONLY.match(value):
-        b.add_issn(re.sub(r"^\s*e?issn\s*:?\s*", "", value, flags=re.I))
+        b.add_issn(_ISSN_LABEL.sub("", value))
         return
     parts = (parse_doaj_citation(value) if s.doaj else None) or _parse_ojs_citation(value)
     if parts is None:

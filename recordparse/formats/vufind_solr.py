@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from ..builder import RecordBuilder
-from ..errors import Failure, RecordError
+from ..errors import Failure, RecordError, RecordParseError
 from ..jsonstream import JsonItem, JsonStream, iter_json_lines
 from ..normalize.identifiers import DOI_PATTERN, normalize_doi
 from ..normalize.names import make_corporate, split_name
@@ -578,16 +578,20 @@ class SolrJsonParser(Parser):
             b'"highlighting"' in body.head or b'"hl"' in body.head
         )
         held: list[RawRecord | Failure] = []
-        for item in items:
-            outcome = self._raw(inp, item, skipped_lines, skipped_bytes)
-            if not wants_highlighting:
-                yield outcome
-                continue
-            held.append(outcome)
-            if len(held) >= _HIGHLIGHT_BUFFER:
-                wants_highlighting = False  # too many to hold: stream on without highlighting
-                yield from held
-                held.clear()
+        try:
+            for item in items:
+                outcome = self._raw(inp, item, skipped_lines, skipped_bytes)
+                if not wants_highlighting:
+                    yield outcome
+                    continue
+                held.append(outcome)
+                if len(held) >= _HIGHLIGHT_BUFFER:
+                    wants_highlighting = False  # too many to hold: stream on without highlighting
+                    yield from held
+                    held.clear()
+        except RecordParseError:
+            yield from held  # read whole before the input broke off: not lost with it
+            raise
         if held:
             highlighting = stream.context.get("highlighting") if stream is not None else None
             yield from _with_highlighting(held, highlighting)

@@ -866,6 +866,7 @@ class VuFindTextParser(Parser):
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
+        self._own_limits = limits is not None  # else the limits the input was opened with
 
     def sniff(self, head: bytes) -> float:
         """0.95 for a ``_version_`` line with at least four Staff View fields in byte order;
@@ -881,14 +882,15 @@ class VuFindTextParser(Parser):
             return 0.0
 
     def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
-        splitter = _Splitter(iter_lines(inp, limits=self.limits), self.limits.max_record)
+        limits = self.limits if self._own_limits else (inp.limits or self.limits)
+        splitter = _Splitter(iter_lines(inp, limits=limits), limits.max_record)
         number = 0
         for lines in splitter.pages():
             number += 1
             first = next((line for line in lines if line.text.strip()), lines[0])
             position = Position(inp.name, number, first.number, first.offset)
-            if sum(len(line.text) for line in lines) > self.limits.max_record:
-                yield Failure(position, f"page longer than {self.limits.max_record} bytes", kind="limit", parser=self.name)
+            if sum(len(line.text) for line in lines) > limits.max_record:
+                yield Failure(position, f"page longer than {limits.max_record} bytes", kind="limit", parser=self.name)
                 continue
             texts = tuple(line.text.rstrip() for line in lines)
             fallback = [line.number for line in lines if line.fallback]

@@ -59,6 +59,11 @@ _SLASHED_YMD = re.compile(r"^(\d{4})[/.](\d{1,2})(?:[/.](\d{1,2}))?$")
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+_INTERVAL = re.compile(r"^\d{4}(-\d{2}){0,2}/(\d{4}|\.\.)")
+_LETTER = re.compile(r"[^\W\d_]")
+_NUMBER = re.compile(r"\d+")
+_YEAR = re.compile(r"\b(\d{4})\b")
 _MAX_LEN = 64
 
 
@@ -128,7 +133,7 @@ def _textual(text: str) -> str | None:
     months = [m for w in words if (m := MONTHS.get(_fold(w.rstrip(".")))) is not None]
     if len(months) != 1:
         return None
-    numbers = re.findall(r"\d+", text)
+    numbers = _NUMBER.findall(text)
     years = [n for n in numbers if len(n) == 4]
     if len(years) != 1:
         return None
@@ -173,8 +178,8 @@ def parse_date(value: object, *, dayfirst: bool | None = None) -> str | None:
     text = str(value).strip().strip("[]().,;").strip()
     if not text or len(text) > _MAX_LEN:
         return None
-    text = re.sub(r"\s+", " ", text)
-    if "/" in text and re.match(r"^\d{4}(-\d{2}){0,2}/(\d{4}|\.\.)", text):
+    text = _SPACES.sub(" ", text)
+    if "/" in text and _INTERVAL.match(text):
         text = text.split("/", 1)[0]  # EDTF interval: its start
     m = _ISO.match(text)
     if m:
@@ -200,13 +205,13 @@ def parse_date(value: object, *, dayfirst: bool | None = None) -> str | None:
                 return _iso(year, a, b)
             return _iso(year) if a != b else _iso(year, a, b)
         return _iso(year, b, a) if dayfirst else _iso(year, a, b)
-    if re.search(r"[^\W\d_]", text):
+    if _LETTER.search(text):
         found = _textual(text)
         if found:
             return found
-        if re.match(r"^[^\W\d_]", text) and not any(_fold(w.rstrip(".")) in MONTHS for w in _WORD.findall(text)):
+        if _LETTER.match(text) and not any(_fold(w.rstrip(".")) in MONTHS for w in _WORD.findall(text)):
             # Words but no month name: "Spring 2030", "c. 1850" -> keep only an unambiguous year
-            years = re.findall(r"\b(\d{4})\b", text)
+            years = _YEAR.findall(text)
             return _iso(int(years[0])) if len(years) == 1 else None
     return _dateutil_fallback(text)
 

@@ -40,6 +40,8 @@ def normalize_doi(value: str | None) -> str | None:
     if not match:
         return None
     doi = match.group(0).rstrip(".,;)]}")
+    if doi.endswith("/"):  # "10.1000/)" left nothing after the prefix: not a DOI
+        return None
     return doi
 
 

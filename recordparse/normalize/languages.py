@@ -7,6 +7,7 @@ script subtags are kept (``pt-BR``, ``zh-Hant``).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -128,6 +129,15 @@ def to_bcp47(value: object) -> str | None:
     text = str(value).strip()
     if not text:
         return None
+    return _bcp47(text)
+
+
+_PARTS = re.compile(r"[;,/()]| and ")
+
+
+@functools.lru_cache(maxsize=2048)
+def _bcp47(text: str) -> str | None:
+    """:func:`to_bcp47` of a stripped, non-empty text (memoised: a harvest has few languages)."""
     key = _fold(text)
     if key in _BY_KEY:
         return _BY_KEY[key]
@@ -145,7 +155,7 @@ def to_bcp47(value: object) -> str | None:
             return primary if text.islower() or text.isupper() else None
         return tag
     # "English (United States)", "Portuguese; English": the first name we know
-    for part in re.split(r"[;,/()]| and ", text):
+    for part in _PARTS.split(text):
         k = _fold(part)
         if k in _BY_KEY:
             return _BY_KEY[k]

@@ -46,13 +46,20 @@ def split_name(name: str) -> tuple[str | None, str | None]:
     text = clean(name)
     if not text:
         return None, None
-    if text.count(",") == 1:
+    return _split_clean(text)
+
+
+def _split_clean(text: str) -> tuple[str | None, str | None]:
+    """:func:`split_name` of a name that is already clean and not empty."""
+    if "," in text and text.count(",") == 1:
         family, given = (clean(p) for p in text.split(","))
         if family and given and given.lower().strip(".") not in _SUFFIXES:
             return given, family
         text = text.replace(",", " ")
         text = clean(text) or ""
     words = text.split(" ")
+    if len(words) == 2:  # the common case: no suffix (needs three words) and no particle
+        return words[0] or None, words[1] or None
     if len(words) == 1:
         return None, words[0]
     if words[-1].lower() in _SUFFIXES and len(words) > 2:
@@ -77,25 +84,40 @@ def make_person(
 
     ``given``/``family`` from the source win over what :func:`split_name` derives.
     """
-    text = clean(html.unescape(name)) if name else None
+    if not name:
+        return None
+    text = clean(html.unescape(name) if "&" in name else name)
     if not text:
         return None
-    g, f = split_name(text)
+    g, f = _split_clean(text)
     affs: list[str] = []
-    for a in affiliations:
-        c = clean(a)
-        if c and c not in affs:
-            affs.append(c)
+    if affiliations:
+        for a in affiliations:
+            c = clean(a)
+            if c and c not in affs:
+                affs.append(c)
     return Person(
-        name=text,
-        given=clean(given) or g,
-        family=clean(family) or f,
-        affiliations=tuple(affs),
-        orcid=normalize_orcid(orcid) if orcid else None,
+        text,
+        (clean(given) or g) if given is not None else g,
+        (clean(family) or f) if family is not None else f,
+        tuple(affs),
+        normalize_orcid(orcid) if orcid else None,
     )
 
 
 _KEY = re.compile(r"[\W_]+", re.UNICODE)
+_KEYS: dict[str, str] = {}
+
+
+def _person_key(name: str) -> str:
+    """The comparison key of a name: case folded, punctuation and spaces removed (memoised:
+    the same authors recur across a harvest)."""
+    key = _KEYS.get(name)
+    if key is None:
+        key = _KEY.sub("", name.casefold())
+        if len(_KEYS) < 10_000:
+            _KEYS[name] = key
+    return key
 
 
 def unique_people(people: Iterable[Person | None]) -> list[Person]:
@@ -106,7 +128,7 @@ def unique_people(people: Iterable[Person | None]) -> list[Person]:
     for p in people:
         if p is None:
             continue
-        key = _KEY.sub("", p.name.casefold())
+        key = _person_key(p.name)
         if key in index:
             first = out[index[key]]
             affs = list(first.affiliations) + [a for a in p.affiliations if a not in first.affiliations]

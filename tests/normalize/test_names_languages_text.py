@@ -70,3 +70,20 @@ def test_clean_and_strip_html_are_idempotent(text: str) -> None:
 def test_language_normaliser_never_raises_and_is_idempotent(text: str) -> None:
     tag = to_bcp47(text)
     assert tag is None or to_bcp47(tag) == tag
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("p < 0.05 and q > 1", "p < 0.05 and q > 1"),
+        ("x<y and z>w", "x<y and z>w"),
+        ("<jats:p>Text <jats:italic>it</jats:italic></jats:p>", "Text it"),
+        ("<P CLASS=x>Up</P>", "Up"),
+        # Word's conditional comments pasted into an abstract (seen in DOAJ upload test data)
+        ("<p>Since the turn.</p><br /><!--[if gte mso 9]><xml>\r\n <w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><![endif]-->More", "Since the turn. More"),
+        ("<style>p{x:1}</style><script>var a=1;</script>Body", "Body"),
+        ("Text <!-- never closed", "Text"),
+    ],
+)
+def test_strip_html_keeps_comparisons_and_drops_non_text_markup(text: str, plain: str) -> None:
+    assert strip_html(text) == plain

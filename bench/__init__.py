@@ -1,0 +1,1 @@
+"""recordparse benchmarks: generators, baselines and the runner (``python -m bench``)."""

@@ -1,0 +1,12 @@
+"""Fuzz the JSON formats (``json`` family of :data:`common.FAMILIES`) through ``read()``.
+
+Run with ``python fuzz/run.py --targets json``, or directly:
+``python fuzz/fuzz_json.py CORPUS_DIR -max_total_time=60``.
+"""
+
+from __future__ import annotations
+
+import _formats
+
+if __name__ == "__main__":
+    _formats.main("json")
