@@ -76,6 +76,7 @@ def _pairs(blocks: list[Block]) -> Iterator[tuple[Block, Block | None]]:
 @pytest.fixture
 def docs_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "fixtures").symlink_to(ROOT / "fixtures", target_is_directory=True)
+    (tmp_path / "tests").symlink_to(ROOT / "tests", target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
