@@ -25,10 +25,13 @@ version = release
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.viewcode",
+    "myst_parser",
     "recordparse_docs",
 ]
 
-source_suffix = {".rst": "restructuredtext"}
+# Most pages are reStructuredText; the scale and robustness guides are Markdown (MyST).
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+myst_heading_anchors = 3
 root_doc = "index"
 exclude_patterns = ["_build", "README.md", "Thumbs.db", ".DS_Store"]
 templates_path: list[str] = []
