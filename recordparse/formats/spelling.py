@@ -99,12 +99,17 @@ def _normalize_space(value: object) -> str:
     Deliberately narrower than :func:`~recordparse.normalize.text.clean` (which also folds no-break
     spaces): the blob was built by XSLT, so anchors must be normalised exactly as XSLT does.
     """
-    return _XPATH_SPACE.sub(" ", str(value)).strip(" ")
+    text = str(value)
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = _XPATH_SPACE.sub(" ", text)  # else there is no run to fold
+    return text.strip(" ")
 
 
 def _texts(value: Any) -> list[str]:
     if value is None:
         return []
+    if type(value) is str:  # the common scalar, as the comprehension below would take it
+        return [value] if value.strip() else []
     values = value if isinstance(value, (list, tuple)) else [value]
     return [str(v) for v in values if v is not None and not isinstance(v, (dict, list)) and str(v).strip()]
 
@@ -775,7 +780,7 @@ class _Walker:
             return
         run = self.scan.text[self.scan.pos : end]
         date = self.first("publishDate") or ""
-        year = int(date[:4]) if date[:4].isdigit() else None
+        year = int(date[:4]) if date[:4].isascii() and date[:4].isdigit() else None
         if run.strip():
             self.parts.citation = split_citation_run(run, url=self.first("url"), year=year)
         self.scan.pos = end + len(title)

@@ -72,7 +72,7 @@ def month_number(value: object) -> int | None:
     if value is None:
         return None
     text = str(value).strip().rstrip(".")
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         n = int(text)
         return n if 1 <= n <= 12 else None
     return MONTHS.get(_fold(text))
@@ -83,7 +83,7 @@ def expand_year(value: object, *, today: _dt.date | None = None) -> int | None:
     if value is None:
         return None
     text = str(value).strip()
-    if not text.isdigit() or len(text) not in (2, 4):
+    if not (text.isascii() and text.isdigit()) or len(text) not in (2, 4):
         return None
     year = int(text)
     if len(text) == 2:

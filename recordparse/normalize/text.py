@@ -54,9 +54,17 @@ def clean(value: object) -> str | None:
     if value is None:
         return None
     text = value if type(value) is str else str(value)
-    if "  " in text or _ODD_WS.search(text) is not None:
+    # every character _ODD_WS matches is unprintable, and isprintable() is cheaper than a search
+    if "  " in text or (not text.isprintable() and _ODD_WS.search(text) is not None):
         text = _WS.sub(" ", text)
     return text.strip() or None
+
+
+def _collapse_ws(text: str) -> str:
+    """``_WS.sub(" ", text)``, skipped when there is nothing it would change."""
+    if "  " in text or (not text.isprintable() and _ODD_WS.search(text) is not None):
+        return _WS.sub(" ", text)
+    return text
 
 
 def clean_list(values: Iterable[object] | None) -> list[str]:
@@ -73,6 +81,8 @@ def clean_list(values: Iterable[object] | None) -> list[str]:
 
 def has_html(value: str) -> bool:
     """True when ``value`` contains HTML tags or character entities."""
+    if "<" not in value and "&" not in value:  # neither can match
+        return False
     return bool(_TAG.search(value) or _ENTITY.search(value))
 
 
@@ -108,8 +118,8 @@ def untruncate(teaser: str | None, full: str | None) -> bool:
     if not teaser or not full:
         return False
     stem = _ELLIPSIS.sub("", teaser)
-    a = _WS.sub(" ", stem).strip()
-    b = _WS.sub(" ", full).strip()
+    a = _collapse_ws(stem).strip()
+    b = _collapse_ws(full).strip()
     return bool(a) and b.startswith(a) and len(b) > len(a)
 
 
@@ -140,7 +150,7 @@ def expand_end_page(start: str | None, end: str | None) -> str | None:
     start and the expansion is greater than the start (``1234``, ``5`` -> ``1235``); anything
     else (``S5``-``S9``, ``12``-``19``, a descending range) is returned unchanged.
     """
-    if not start or not end or not start.isdigit() or not end.isdigit():
+    if not start or not end or not (start.isascii() and start.isdigit() and end.isascii() and end.isdigit()):
         return end
     if len(end) >= len(start):
         return end
