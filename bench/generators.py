@@ -108,7 +108,7 @@ class _Faker:
         return None
 
     def hexid(self) -> str:
-        return "%032x" % self.r.getrandbits(128)
+        return f"{self.r.getrandbits(128):032x}"
 
     def doi(self) -> str:
         return f"10.{self.r.randint(1000, 99999)}/{self.r.choice(('fimmu', 'jonnpr', 'journal.pone', 'su'))}.{self.r.randint(2000, 2024)}.{self.r.randint(1, 999999)}"
@@ -239,7 +239,7 @@ def _oai_dc_record(f: _Faker) -> str:
     parts.append(_e("dc:publisher", publisher))
     parts.append(_e("dc:type", "article"))
     parts += [_e("dc:subject", k) for k in f.keywords()]
-    scheme, term, code = f.r.choice(_SUBJECTS)
+    _scheme, term, code = f.r.choice(_SUBJECTS)
     parts.append(_e("dc:subject", term, ' xsi:type="dcterms:LCC"') + _e("dc:subject", code, ' xsi:type="dcterms:LCC"'))
     parts.append(_e("dc:language", f.r.choice(_LANGS)[1]))
     start = f.r.randint(1, 900)
@@ -421,8 +421,9 @@ def solr_json(directory: Path, n: int, seed: int) -> Generated:
     f = _Faker(seed)
     path = directory / "select.json"
     with path.open("w", encoding="utf-8") as out:
-        out.write('{"responseHeader":{"status":0,"QTime":12,"params":{"q":"*:*","wt":"json","rows":"%d"}},' % n)
-        out.write('"response":{"numFound":%d,"start":0,"numFoundExact":true,"docs":[\n' % n)
+        header = {"status": 0, "QTime": 12, "params": {"q": "*:*", "wt": "json", "rows": str(n)}}
+        out.write(f'{{"responseHeader":{json.dumps(header, separators=(",", ":"))},')
+        out.write(f'"response":{{"numFound":{n},"start":0,"numFoundExact":true,"docs":[\n')
         for i in range(n):
             if i:
                 out.write(",\n")
