@@ -166,17 +166,23 @@ class _Replaying(io.BufferedIOBase):
     def readable(self) -> bool:
         return True
 
-    def _more(self) -> bool:
-        """Append one chunk to the buffer; False at the end or once an error is pending."""
+    def _chunk(self) -> bytes:
+        """The next chunk from below; b"" at the end or once an error is pending."""
         if self._eof or self._error is not None:
-            return False
+            return b""
         try:
-            chunk = self._read_rest(_CHUNK)
+            chunk: bytes = self._read_rest(_CHUNK)
         except RecordParseError as exc:
             self._error = exc
-            return False
+            return b""
         if not chunk:
             self._eof = True
+        return chunk
+
+    def _more(self) -> bool:
+        """Append one chunk to the buffer; False at the end or once an error is pending."""
+        chunk = self._chunk()
+        if not chunk:
             return False
         self._buf = self._buf[self._pos :] + chunk
         self._pos = 0
@@ -201,8 +207,13 @@ class _Replaying(io.BufferedIOBase):
             return self._take(len(self._buf))
         if size == 0:
             return b""
-        while len(self._buf) - self._pos < size and self._more():
-            pass
+        have = len(self._buf) - self._pos
+        if have < size:  # gather the chunks and join once (appending each would copy the lot)
+            parts = [self._buf[self._pos :]]
+            while have < size and (chunk := self._chunk()):
+                parts.append(chunk)
+                have += len(chunk)
+            self._buf, self._pos = b"".join(parts), 0
         return self._take(min(len(self._buf), self._pos + size))
 
     def read1(self, size: int = -1) -> bytes:
@@ -365,10 +376,11 @@ def _zip_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Ite
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        # NotImplementedError: a (damaged) directory asks for a zip version zipfile lacks
         raise SourceError(name, f"corrupt zip archive: {exc}") from None
     for info in infos:
-        if info.is_dir() or not _member_ok(info.filename):
+        if not _member_ok(info.filename) or info.is_dir():  # is_dir() fails on an empty name
             continue
         member = f"{name}!{info.filename}"
         try:

@@ -22,6 +22,7 @@ did, so parsers can flag the record instead of losing data.
 from __future__ import annotations
 
 import codecs
+import functools
 import html.entities
 import io
 import re
@@ -468,6 +469,11 @@ def _parse(data: bytes, position: Position, parser_name: str | None, line_base: 
         raise RecordError(position, f"XML error: {exc}", kind="encoding", snippet_text=snippet(data[:200]), parser=parser_name) from None
 
 
+#: A reference to an entity other than the five predefined ones: the only source of the
+#: entity nodes :func:`_check_entities` looks for.
+_ENTITY_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z_:\x80-\xff]")
+
+
 def _check_entities(root: Any, notes: list[str]) -> None:
     for node in root.iter(etree.Entity):
         notes.append(f"unexpanded entity reference {node.text} left out")
@@ -477,12 +483,21 @@ def _check_entities(root: Any, notes: list[str]) -> None:
 def _wrap(data: bytes, decls: dict[bytes, bytes], encoding: str) -> tuple[bytes, int]:
     """``data`` inside the wrapper element that declares ``decls``; returns it and the length
     of the opening (to correct error columns)."""
+    opening = _opening(tuple(decls.items()), encoding)
+    return b"".join((opening, data, _CLOSING)), len(opening)
+
+
+_CLOSING = b"</" + _WRAP + b">"
+
+
+@functools.lru_cache(maxsize=256)
+def _opening(decls: tuple[tuple[bytes, bytes], ...], encoding: str) -> bytes:
+    """The XML declaration and the wrapper's start tag (the same for every chunk of a file)."""
     attrs_bytes = b"".join(
-        (b' xmlns="' if not p else b" xmlns:" + p + b'="') + uri + b'"' for p, uri in decls.items()
+        (b' xmlns="' if not p else b" xmlns:" + p + b'="') + uri + b'"' for p, uri in decls
     )
     enc = encoding.encode("ascii", "replace")
-    opening = b'<?xml version="1.0" encoding="' + enc + b'"?><' + _WRAP + attrs_bytes + b">"
-    return opening + data + b"</" + _WRAP + b">", len(opening)
+    return b'<?xml version="1.0" encoding="' + enc + b'"?><' + _WRAP + attrs_bytes + b">"
 
 
 def parse_chunk(
@@ -528,7 +543,8 @@ def parse_chunk(
     if len(root) == 0:
         raise RecordError(pos, "empty record element", kind="syntax", parser=parser_name)
     element = root[0]
-    _check_entities(element, notes)
+    if _ENTITY_REFERENCE.search(data) is not None:  # else no node can be an entity reference
+        _check_entities(element, notes)
     if repairs is not None:
         repairs.extend(notes)
     return element
@@ -570,28 +586,38 @@ def parse_document(
     return root
 
 
-def safe_html(text: str, *, huge: bool = True) -> tuple[Any, list[str]]:
+def safe_html(text: str, *, huge: bool = True, html_elements: bool = True) -> tuple[Any, list[str]]:
     """Parse an HTML page (already decoded by recordparse) and report what lxml dropped.
 
     Returns ``(root, warnings)``. lxml's HTML parser recovers silently: text nodes over its
     limit and content nested too deep simply vanish, leaving only a FATAL entry in
     ``parser.error_log``. Those entries become warnings here, so a parser can flag the record
     instead of handing out a quietly shorter abstract. Raises ``ValueError`` for an empty page.
+
+    ``html_elements=False`` gives the same tree as plain :mod:`lxml.etree` elements instead of
+    :mod:`lxml.html` ones (whose class is looked up in Python for every element a walk
+    touches): for parsers that only walk the tree and read text and attributes.
     """
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     if not text.strip():
         raise ValueError("empty HTML page")
-    parser = lxml_html.HTMLParser(
-        recover=True,
-        no_network=True,
-        remove_comments=True,
-        remove_pis=True,
-        huge_tree=huge,
-        default_doctype=False,
-    )
+    options: dict[str, Any] = {
+        "recover": True,
+        "no_network": True,
+        "remove_comments": True,
+        "remove_pis": True,
+        "huge_tree": huge,
+        "default_doctype": False,
+    }
+    parser = lxml_html.HTMLParser(**options) if html_elements else etree.HTMLParser(**options)
     etree.clear_error_log()
     try:
-        root = lxml_html.document_fromstring(text, parser=parser)
+        if html_elements:
+            root = lxml_html.document_fromstring(text, parser=parser)
+        else:  # what lxml.html.document_fromstring does, with the plain parser
+            root = etree.fromstring(text, parser)
+            if root is None:
+                raise etree.ParserError("Document is empty")
     except (etree.ParserError, etree.XMLSyntaxError) as exc:
         raise ValueError(f"unreadable HTML: {exc}") from None
     warnings: list[str] = []

@@ -832,7 +832,8 @@ class DspaceTextParser(Parser):
         text = head[:65536].decode("utf-8", "replace")
         if text.lstrip()[:1] in ("<", "{", "["):
             return 0.0
-        rows = re.findall(r"(?m)^\s*(dc\.[a-z]+(?:\.[A-Za-z]+)?)[\t ]+\S", text)
+        # ``[ \t]*`` after ``^``: ``\s*`` would run over blank lines, quadratic on many of them
+        rows = re.findall(r"(?m)^[ \t]*(dc\.[a-z]+(?:\.[A-Za-z]+)?)[\t ]+\S", text)
         distinct = set(rows)
         if len(distinct) >= 3 and distinct & {"dc.title", "dc.contributor.author", "dc.identifier.uri", "dc.date.accessioned"}:
             return 0.9

@@ -707,7 +707,11 @@ def _document_summary(doc: Mapping[str, Any]) -> dict[str, Any]:
     """What ``extra["documents"]`` keeps of one EP3 document."""
     keep = ("docid", "pos", "format", "formatdesc", "content", "security", "date_embargo",
             "main", "license", "language", "mime_type", "placement")
-    out: dict[str, Any] = {k: _text(doc.get(k)) for k in keep if _text(doc.get(k))}
+    out: dict[str, Any] = {}
+    for k in keep:
+        text = _text(doc.get(k))
+        if text:
+            out[k] = text
     files = doc.get("files")
     urls = [_text(f.get("url")) for f in files if isinstance(f, Mapping)] if isinstance(files, list) else []
     if any(urls):
@@ -753,14 +757,23 @@ def _main_document_facts(builder: RecordBuilder, documents: Sequence[Any]) -> No
 
 def _xml_value(element: Any) -> Any:
     """An EP3 element as plain data: text, a list (``<item>`` children) or a dict."""
-    children = [c for c in element if isinstance(c.tag, str)]
+    if len(element) == 0:  # a leaf (most elements): no child to look at
+        text = element.text
+        return text if text is not None else ""
+    children: list[Any] = []
+    names: list[str] = []
+    for child in element:
+        tag = child.tag  # built anew on each access: read once
+        if isinstance(tag, str):
+            children.append(child)
+            names.append(local_name(tag))
     if not children:
-        return element.text if element.text is not None else ""
-    if all(local_name(c.tag) == "item" for c in children):
+        text = element.text
+        return text if text is not None else ""
+    if all(name == "item" for name in names):
         return [_xml_value(c) for c in children]
     out: dict[str, Any] = {}
-    for child in children:
-        name = local_name(child.tag)
+    for name, child in zip(names, children, strict=True):
         value = _xml_value(child)
         if name in out:
             current = out[name]
@@ -774,9 +787,10 @@ def _xml_fields(element: Any) -> dict[str, list[Any]]:
     """The children of an ``<eprint>`` as field name -> values."""
     fields: dict[str, list[Any]] = {}
     for child in element:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        name = local_name(child.tag)
+        name = local_name(tag)
         value = _xml_value(child)
         if name == "documents":
             docs = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
@@ -959,8 +973,22 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "select"})
 
 
+#: node.tag -> lower-case local name ("" for comments and the like), memoised: a page has a
+#: few dozen distinct tags and thousands of elements
+_TAG_NAMES: dict[Any, str] = {}
+
+
+def _tag_name(tag: Any) -> str:
+    name = _TAG_NAMES.get(tag)
+    if name is None:
+        name = local_name(tag).lower() if isinstance(tag, str) else ""
+        if len(_TAG_NAMES) < 10_000:
+            _TAG_NAMES[tag] = name
+    return name
+
+
 def _tag(node: Any) -> str:
-    return local_name(node.tag).lower() if isinstance(node.tag, str) else ""
+    return _tag_name(node.tag)
 
 
 def page_lines(element: Any) -> list[str]:
@@ -968,29 +996,40 @@ def page_lines(element: Any) -> list[str]:
     (line breaks inside text do not), scripts and styles are left out, whitespace is cleaned,
     empty lines dropped."""
     parts: list[str] = []
+    append = parts.append
     skipping = 0
+    names = _TAG_NAMES
     for event, node in etree.iterwalk(element, events=("start", "end")):
-        tag = _tag(node)
+        tag = node.tag
+        name = names.get(tag)
+        if name is None:
+            name = _tag_name(tag)
         if event == "start":
-            if skipping or tag in _SKIP_TAGS:
+            if skipping or name in _SKIP_TAGS:
                 skipping += 1
                 continue
-            if tag in _BLOCK_TAGS:
-                parts.append(_BREAK)
-            if isinstance(node.tag, str) and node.text:
-                parts.append(node.text)
+            if name in _BLOCK_TAGS:
+                append(_BREAK)
+            if isinstance(tag, str):
+                text = node.text
+                if text:
+                    append(text)
             continue
         if skipping:
             skipping -= 1
-            if skipping == 0 and node is not element and node.tail:
-                parts.append(node.tail)
+            if skipping == 0 and node is not element:
+                tail = node.tail
+                if tail:
+                    append(tail)
             continue
-        if tag in _BLOCK_TAGS:
-            parts.append(_BREAK)
-        if node is not element and node.tail:
-            parts.append(node.tail)
+        if name in _BLOCK_TAGS:
+            append(_BREAK)
+        if node is not element:
+            tail = node.tail
+            if tail:
+                append(tail)
     text = "".join(parts)
-    return [line for line in (clean(x) for x in text.split(_BREAK)) if line]
+    return [line for line in (clean(x) for x in text.split(_BREAK) if x) if line]
 
 
 _BREAK = "\x00"
@@ -1399,10 +1438,11 @@ def _html_fields(metas: Sequence[tuple[str, str]], builder: RecordBuilder) -> di
 
 def _content_area(root: Any) -> Any:
     """The main content of an abstract page (``ep_summary_content_main``), else the body."""
-    for node in root.iter():
-        if not isinstance(node.tag, str):
-            continue
-        classes = (node.get("class") or "").split()
+    for node in root.iter("*"):  # elements only
+        attribute = node.get("class")
+        if not attribute or "ep_summary_content" not in attribute:
+            continue  # neither class can be there
+        classes = attribute.split()
         if "ep_summary_content_main" in classes or "ep_summary_content" in classes:
             return node
     body = root.find("body")
@@ -1414,19 +1454,18 @@ def _html_documents(area: Any) -> list[list[str]]:
     the table rows / divs around ``ep_document_citation`` spans (3.2/3.3 themes)."""
     blocks: list[list[str]] = []
     seen: list[Any] = []
-    for node in area.iter():
-        if not isinstance(node.tag, str):
-            continue
-        classes = (node.get("class") or "").split()
-        if "ep_summary_page_document" in classes:
+    for node in area.iter("*"):  # elements only
+        attribute = node.get("class")
+        if attribute and "ep_summary_page_document" in attribute and "ep_summary_page_document" in attribute.split():
             lines = page_lines(node)
             if lines:
                 blocks.append(lines)
                 seen.append(node)
     if blocks:
         return blocks
-    for span in area.iter():
-        if not isinstance(span.tag, str) or "ep_document_citation" not in (span.get("class") or "").split():
+    for span in area.iter("*"):  # elements only
+        attribute = span.get("class")
+        if not attribute or "ep_document_citation" not in attribute or "ep_document_citation" not in attribute.split():
             continue
         container = span
         for ancestor in span.iterancestors():
@@ -1486,7 +1525,7 @@ class EprintsHtmlParser(Parser):
 
     def map(self, raw: RawRecord) -> Record:
         try:
-            root, warnings = safe_html(raw.data)
+            root, warnings = safe_html(raw.data, html_elements=False)
         except ValueError as exc:
             raise self.fail(raw, str(exc), kind="syntax") from None
         builder = RecordBuilder(self.name)
@@ -1544,7 +1583,9 @@ class EprintsTextParser(Parser):
             return 0.0
         labels = {
             m.group(1).lower()
-            for m in re.finditer(r"(?im)^\s*(" + "|".join(re.escape(k) for k in _TEXT_MARKERS) + r")\s*:", text)
+            # ``[ \t]*``, not ``\s*``: after ``^`` in multi-line mode, ``\s*`` runs on over every
+            # following blank line and back again, quadratic on a head of blank lines (70 s)
+            for m in re.finditer(r"(?im)^[ \t]*(" + "|".join(re.escape(k) for k in _TEXT_MARKERS) + r")[ \t]*:", text)
         }
         strong = labels & {"item type", "depositing user", "date deposited", "full text status"}
         score = 0.0

@@ -811,7 +811,8 @@ class FigshareTextParser(Parser):
         stripped = text.lstrip("\ufeff \t\r\n")
         if stripped[:1] in ("<", "{", "["):
             return 0.0
-        posted = re.search(r"(?im)^\s*posted on \d{4}-\d{2}-\d{2}(?:\s*[,-]\s*\d{1,2}:\d{2})?(?: authored by|\s*$)", text)
+        # ``[ \t]*`` after ``^``: ``\s*`` would run over blank lines, quadratic on many of them
+        posted = re.search(r"(?im)^[ \t]*posted on \d{4}-\d{2}-\d{2}(?:[ \t]*[,-][ \t]*\d{1,2}:\d{2})?(?: authored by|[ \t]*$)", text)
         if not posted:
             return 0.0
         score = 0.8

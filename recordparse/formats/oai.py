@@ -1070,8 +1070,7 @@ def _choose_date(b: RecordBuilder, s: _DcState) -> None:
     iso = b.set_date("date_published", chosen, source_field="dc:date")
     if len(s.dates) + len(s.publication_dates) > 1:
         b.keep("dc:date", s.publication_dates + s.dates)
-    distinct = {parse_date(c) or c for c in candidates}
-    if len(distinct) > 1:
+    if len(candidates) > 1 and len({parse_date(c) or c for c in candidates}) > 1:
         b.flag(
             "ambiguous_field",
             "several dc:date values could be the publication date: the first was taken",

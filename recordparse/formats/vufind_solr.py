@@ -141,6 +141,10 @@ def _as_list(value: Any) -> list[Any]:
 
 def _texts(value: Any) -> list[str]:
     """The non-empty string values of a field, scalar or list (``["a", ""]`` -> ``["a"]``)."""
+    if value is None:
+        return []
+    if type(value) is str:  # the common scalar, as the loop below would take it
+        return [value] if value.strip() else []
     out: list[str] = []
     for v in _as_list(value):
         if isinstance(v, (dict, list)):

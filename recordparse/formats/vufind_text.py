@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, NamedTuple
 
 import attrs
 
@@ -128,14 +128,48 @@ _FIELD_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:[ \t](.*))?$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?$")
 
 
+_DYNAMIC_SUFFIX_SET: Final = frozenset(DYNAMIC_SUFFIXES)
+
+
 def is_field_name(name: str) -> bool:
     """True for a VuFind biblio field name or a name matching a dynamic-field pattern."""
     if name in STAFF_FIELDS:
         return True
-    return any(name.endswith(s) and len(name) > len(s) for s in DYNAMIC_SUFFIXES)
+    # every dynamic suffix starts with "_": try the name's tails from each "_" after the first
+    # character (a suffix alone is no field name) against the set of suffixes
+    cut = name.find("_", 1)
+    while cut > 0:
+        if name[cut:] in _DYNAMIC_SUFFIX_SET:
+            return True
+        cut = name.find("_", cut + 1)
+    return False
+
+
+#: Memo of :func:`_field_line` and :func:`_label_line` per line text: the splitter and the
+#: mapper ask about every line several times, and a dump repeats many lines. Bounded: emptied
+#: when full, short lines only.
+_LINE_MEMO_SIZE: Final = 4096
+_LINE_MEMO_LENGTH: Final = 400
+_FIELD_LINES: dict[str, tuple[str, str] | None] = {}
+_LABEL_LINES: dict[str, tuple[str, str] | None] = {}
+
+
+_UNSEEN: Final = ("", "")  # no line reads as this: a name is never empty
 
 
 def _field_line(text: str) -> tuple[str, str] | None:
+    found = _FIELD_LINES.get(text, _UNSEEN)
+    if found is not _UNSEEN:
+        return found
+    found = _read_field_line(text)
+    if len(text) <= _LINE_MEMO_LENGTH:
+        if len(_FIELD_LINES) >= _LINE_MEMO_SIZE:
+            _FIELD_LINES.clear()
+        _FIELD_LINES[text] = found
+    return found
+
+
+def _read_field_line(text: str) -> tuple[str, str] | None:
     match = _FIELD_LINE.match(text.strip())
     if not match or not is_field_name(match.group(1)):
         return None
@@ -207,6 +241,12 @@ _LABEL_LINE = re.compile(
 _CAPTION = "Bibliographic Details"
 _FULL_DESCRIPTION = "Full description"
 _SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\f+)\s*$")
+
+
+def _may_separate(stripped: str, line: str) -> bool:
+    """False when ``line`` (``stripped`` without its white space) cannot match _SEPARATOR:
+    that needs a rule of ``-``, ``=``, ``*`` or ``_``, or a form feed (which strip() removes)."""
+    return (bool(stripped) and stripped[0] in "-=*_") or "\f" in line
 _ROLE = re.compile(r"\s*\(([^()]{2,40})\)$")
 _LIFE_DATES = re.compile(r"^(?:\d{3,4}\??-(?:\d{3,4}\??)?|b\. ?\d{4}|d\. ?\d{4}|\d{4})\.?$")
 _PUB_DATE = re.compile(
@@ -215,15 +255,30 @@ _PUB_DATE = re.compile(
 
 
 def _label_line(text: str) -> tuple[str, str] | None:
+    found = _LABEL_LINES.get(text, _UNSEEN)
+    if found is not _UNSEEN:
+        return found
+    found = _read_label_line(text)
+    if len(text) <= _LINE_MEMO_LENGTH:
+        if len(_LABEL_LINES) >= _LINE_MEMO_SIZE:
+            _LABEL_LINES.clear()
+        _LABEL_LINES[text] = found
+    return found
+
+
+def _read_label_line(text: str) -> tuple[str, str] | None:
     match = _LABEL_LINE.match(text.strip())
     if not match:
         return None
     return match.group(1), match.group(2).strip()
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _loose(value: object) -> str:
     """Letters and digits only, case-folded: for telling real disagreements from formatting."""
-    return re.sub(r"[\W_]+", "", str(value).casefold())
+    return _NOT_ALNUM.sub("", str(value).casefold())
 
 
 def split_author_list(text: str) -> tuple[list[str], bool]:
@@ -313,44 +368,128 @@ def _continuation_fit(name: str, line: str) -> float:
     return 0.0
 
 
-@attrs.frozen
-class _Candidate:
-    index: int
+class _Candidate(NamedTuple):
+    """A line that reads as ``field value``: ``at`` is its index among the page's lines."""
+
+    at: int
     name: str
     value: str
 
 
+#: How a field's continuation lines score (see :func:`_continuation_fit`): not at all, -1.5 for
+#: each non-empty line, or by the value each line holds.
+_CONT_NONE, _CONT_LINES, _CONT_VALUES = 0, 1, 2
+
+
+def _continuation_kind(name: str) -> int:
+    if name in _ONE_LINE or name.endswith(("_date", "_boolean")):
+        return _CONT_LINES
+    if name in ("url", "work_keys_str_mv", "issn", "isbn"):
+        return _CONT_VALUES
+    return _CONT_NONE
+
+
 def _best_field_lines(lines: Sequence[str]) -> list[_Candidate]:
     """Choose which lines are field lines: names strictly increasing in byte order, values
-    fitting their fields, continuation lines fitting the field above them."""
+    fitting their fields, continuation lines fitting the field above them.
+
+    A dynamic programme over the candidate lines: a candidate's score is the best score of an
+    earlier candidate with a smaller name plus the fit of the lines between them as that
+    candidate's continuation (or, with no predecessor, -0.5 per non-empty line skipped), plus
+    1 and the fit of its own value. Continuation fits are 0 for most fields and -1.5 per
+    non-empty line for one-line fields, so their sums come from a running count of non-empty
+    lines; only ``url``, ``work_keys_str_mv``, ``issn`` and ``isbn`` sum line by line. While the
+    names increase (the normal Staff View) every earlier candidate qualifies and the best of the
+    plain ones is kept as a running maximum; otherwise all earlier candidates are tried.
+    """
     cands = [
         _Candidate(i, found[0], found[1]) for i, line in enumerate(lines) if (found := _field_line(line))
     ]
     if not cands:
         return []
     n = len(lines)
-    # running[c][k]: continuation fit of lines after candidate c up to (excluding) line k
-    running: list[list[float]] = []
-    for cand in cands:
-        sums = [0.0] * (n + 1)
-        for k in range(cand.index + 1, n):
-            sums[k + 1] = sums[k] + _continuation_fit(cand.name, lines[k])
-        running.append(sums)
+    nonempty = [0] * (n + 1)  # nonempty[k]: the non-empty lines among lines[:k]
+    count = 0
+    for k, line in enumerate(lines):
+        if line.strip():
+            count += 1
+        nonempty[k + 1] = count
+    names = [cand.name for cand in cands]
+    kinds = [_continuation_kind(name) for name in names]
+    # running[ci]: None (continuations score 0), an int (the start of the continuation lines:
+    # -1.5 per non-empty line from there) or the sums line by line from the start (not exact in
+    # binary: summed in line order, as ever, and only as far as asked for)
+    running: list[list[float] | int | None] = []
+    for cand, kind in zip(cands, kinds, strict=True):
+        if kind == _CONT_NONE:
+            running.append(None)
+        elif kind == _CONT_LINES:
+            running.append(cand.at + 1)
+        else:
+            running.append([0.0])
+
+    def total_at(pj: int, k: int) -> float:
+        """Candidate ``pj``'s score plus the fit of the lines after it up to line ``k``."""
+        run = running[pj]
+        if run is None:
+            return score[pj] + 0.0
+        if type(run) is int:
+            lines_between = nonempty[k] - nonempty[run]
+            return score[pj] + (-1.5 * lines_between if lines_between else 0.0)
+        sums: list[float] = run  # type: ignore[assignment]
+        start = cands[pj].at + 1
+        while len(sums) <= k - start:
+            sums.append(sums[-1] + _continuation_fit(names[pj], lines[start + len(sums) - 1]))
+        return score[pj] + sums[k - start]
+
     score: list[float] = []
     back: list[int] = []
-    for ci, cand in enumerate(cands):
-        best = -0.5 * sum(1 for line in lines[: cand.index] if line.strip())
+    plain_best = -1  # the first candidate scoring no continuation with the highest score so far
+    scored: list[int] = []  # the candidates whose continuations score (never above 0)
+    top_name = ""  # the greatest name so far
+    for ci, (index, name, value) in enumerate(cands):
+        best = -0.5 * nonempty[index]
         arg = -1
-        for pj in range(ci):
-            if cands[pj].name >= cand.name:
-                continue
-            total = score[pj] + running[pj][cand.index]
-            if total > best:
-                best, arg = total, pj
-        score.append(best + 1.0 + _value_fit(cand.name, cand.value))
+        if ci and name > top_name:
+            # every earlier candidate has a smaller name: find the first one with the highest
+            # total; a continuation fit is never above 0, so a candidate whose score is below
+            # the highest total found cannot reach it
+            pick = plain_best
+            total_found = score[plain_best] + 0.0 if plain_best >= 0 else 0.0
+            for pj in scored:
+                if pick >= 0 and score[pj] < total_found:
+                    continue
+                total = total_at(pj, index)
+                if pick < 0 or total > total_found or (total == total_found and pj < pick):
+                    pick, total_found = pj, total
+            if pick >= 0 and total_found > best:
+                best, arg = total_found, pick
+        else:
+            for pj in range(ci):
+                if names[pj] >= name:
+                    continue
+                total = total_at(pj, index)
+                if total > best:
+                    best, arg = total, pj
+        own = best + 1.0 + _value_fit(name, value)
+        score.append(own)
         back.append(arg)
-    finals = [score[ci] + running[ci][n] for ci in range(len(cands))]
-    ci = max(range(len(cands)), key=lambda i: finals[i])
+        if running[ci] is None:
+            if plain_best < 0 or own > score[plain_best]:
+                plain_best = ci
+        else:
+            scored.append(ci)
+        if name > top_name:
+            top_name = name
+    # the first candidate with the highest final total (from the end: the chain's last field
+    # usually wins, and a candidate scoring below the best total found cannot reach it)
+    ci, final = -1, 0.0
+    for cj in range(len(cands) - 1, -1, -1):
+        if ci >= 0 and score[cj] < final:
+            continue
+        total = total_at(cj, n)
+        if ci < 0 or total >= final:
+            ci, final = cj, total
     chosen: list[_Candidate] = []
     while ci != -1:
         chosen.append(cands[ci])
@@ -368,8 +507,8 @@ def parse_staff_view(lines: Sequence[str]) -> dict[str, Any]:
     chosen = _best_field_lines(lines)
     doc: dict[str, Any] = {}
     for pos, cand in enumerate(chosen):
-        stop = chosen[pos + 1].index if pos + 1 < len(chosen) else len(lines)
-        more = [line.strip() for line in lines[cand.index + 1 : stop]]
+        stop = chosen[pos + 1].at if pos + 1 < len(chosen) else len(lines)
+        more = [line.strip() for line in lines[cand.at + 1 : stop]]
         if _single_valued(cand.name):
             doc[cand.name] = "\n".join([cand.value, *more]).strip()
         else:
@@ -633,9 +772,24 @@ class _Page:
     caption: bool = False
     labels: set[str] = attrs.Factory(set)
     size: int = 0
+    _first_text: int | None = None  # index of the first line with text, once seen
+    _scanned: int = 0  # lines before this index are known to be blank
 
     def content(self) -> bool:
-        return any(line.text.strip() for line in self.lines)
+        """Whether any line has text. Incremental (lines are only appended or cut short): asked
+        once per line, a full scan was quadratic on a run of blank lines (a minute for 60,000)."""
+        n = len(self.lines)
+        if self._first_text is not None:
+            if self._first_text < n:
+                return True
+            self._first_text, self._scanned = None, n  # cut before it: what is left is blank
+            return False
+        for i in range(min(self._scanned, n), n):
+            if self.lines[i].text.strip():
+                self._first_text = i
+                return True
+        self._scanned = n
+        return False
 
     def add(self, line: TextLine) -> None:
         self.lines.append(line)
@@ -670,7 +824,7 @@ class _Splitter:
     def pages(self) -> Iterator[list[TextLine]]:
         while (line := self._next()) is not None:
             text = line.text.strip()
-            if _SEPARATOR.match(line.text):
+            if _may_separate(text, line.text) and _SEPARATOR.match(line.text):
                 yield from self._flush()
                 continue
             cut = self._cut_before(line, text)

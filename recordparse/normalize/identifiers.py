@@ -101,7 +101,7 @@ def normalize_orcid(value: str | None) -> str | None:
     match = _ORCID.search(value)
     if not match:
         return None
-    return "https://orcid.org/" + "-".join(g.upper() for g in match.groups())
+    return "https://orcid.org/" + "-".join([g.upper() for g in match.groups()])
 
 
 def normalize_isbn(value: str | None) -> str | None:

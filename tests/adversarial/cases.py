@@ -825,6 +825,7 @@ def _text_attacks(fmt: str) -> list[Case]:
         Case(f"{fmt}-nul-bytes", "text", lambda env: text_dump(fmt).replace(b"\n", b"\x00\n", 3), fmt, numbered_in_order),
         Case(f"{fmt}-cp1252-line", "text", lambda env: text_dump(fmt).replace(b"\n", " caf\u00e9 \u2013\n".encode("cp1252"), 1), fmt, numbered_in_order),
         Case(f"{fmt}-utf16-bom", "text", lambda env: b"\xff\xfe" + text_dump(fmt).decode("utf-8", "replace").encode("utf-16-le"), fmt, numbered_in_order),
+        Case(f"{fmt}-60000-blank-lines", "text", lambda env: b"\n" * 30_000 + text_dump(fmt) + b" \n" * 30_000, fmt, numbered_in_order, timeout=5),
         Case(
             f"{fmt}-line-over-limit",
             "text",
@@ -993,6 +994,14 @@ def _absurd_zip_size(data: bytes) -> bytes:
     return raw.replace(size + size, size + b"\xff\xff\xff\xfe")
 
 
+def _zip_version(data: bytes, version: int) -> bytes:
+    """A zip whose central directory says its member needs zip version ``version / 10``."""
+    raw = bytearray(data)
+    at = raw.find(b"PK\x01\x02")
+    raw[at + 6] = version
+    return bytes(raw)
+
+
 def _encrypted_zip(data: bytes) -> bytes:
     raw = bytearray(_zip([("a.jsonl", data)], zipfile.ZIP_STORED))
     for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
@@ -1083,6 +1092,35 @@ def _regressions() -> list[Case]:
             ),
             "dspace-html",
             records(1),
+        ),
+        Case(
+            "regression-zip-directory-asks-for-zip-version-19",
+            "regression",
+            lambda env: _zip_version(_zip([("a.jsonl", jsonl(1))]), 192),
+            "hyrax-json",
+            failed("corrupt zip archive", "version"),
+        ),
+        Case(
+            "regression-sniffers-quadratic-on-blank-lines",
+            "regression",
+            lambda env: b"\n" * 60_000 + b"x",
+            None,
+            failed("no format recognised"),
+            timeout=5,
+        ),
+        Case(
+            "regression-zip-member-with-an-empty-name",
+            "regression",
+            lambda env: _zip([("", b"junk"), ("a.jsonl", jsonl(2))]),
+            "hyrax-json",
+            all_of(records(2), no_failure),
+        ),
+        Case(
+            "regression-doaj-month-superscript-digit",
+            "regression",
+            lambda env: b'{"id":"x1","bibjson":{"title":"T","year":"2021","month":"\xc2\xb2","journal":{"title":"J"}}}',
+            "doaj-json",
+            all_of(records(1), field_is("date_published", "2021")),
         ),
         Case("regression-oai-envelope-quadratic-regex", "regression", lambda env: envelope, oai, records(1), timeout=5),
         Case(
