@@ -67,7 +67,9 @@ class Limits:
 
     ``max_bytes``: decompressed bytes per input; ``max_ratio``: decompressed/compressed ratio,
     checked once ``ratio_after`` bytes were produced; ``max_line``: bytes in one line of a
-    line-based format; ``max_record``: bytes in one record of a framed format.
+    line-based format; ``max_record``: bytes in one record of a framed format; ``max_zip``:
+    bytes of a zip archive, which must be held in memory to read its central directory (zip
+    cannot be streamed, and nothing is ever written to disk).
     """
 
     max_bytes: int = 64 * 1024**3
@@ -77,6 +79,7 @@ class Limits:
     ratio_after: int = 16 * 1024**2
     max_line: int = 16 * 1024**2
     max_record: int = 64 * 1024**2
+    max_zip: int = 512 * 1024**2
 
 
 class _Counting(io.RawIOBase):
@@ -369,10 +372,12 @@ def _member_ok(member_name: str) -> bool:
 def _zip_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Iterator[Input]:
     # zipfile needs a seekable file: spool the archive in memory (zip central directories sit
     # at the end, so a zip cannot be streamed); the size limit bounds that buffer.
-    data = stream.read(limits.max_record * 64 + 1)
+    data = stream.read(limits.max_zip + 1)
     _check_end(stream)
-    if len(data) > limits.max_record * 64:
-        raise LimitExceeded(name, "zip archive too large to index in memory")
+    if len(data) > limits.max_zip:
+        raise LimitExceeded(
+            name, f"zip archive larger than {limits.max_zip} bytes (Limits.max_zip); unpack it or raise the limit"
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()

@@ -139,3 +139,11 @@ def test_overlong_line_is_a_limit_error() -> None:
     [inp] = open_inputs(b"x" * 5000 + b"\n")
     with pytest.raises(LimitExceeded, match="line 1"):
         list(iter_lines(inp, limits=Limits(max_line=1000)))
+
+
+def test_a_zip_larger_than_its_memory_limit_is_refused_with_a_clear_error() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("big.txt", b"x" * 50_000)
+    with pytest.raises(LimitExceeded, match="max_zip"):
+        list(open_inputs(buf.getvalue(), limits=Limits(max_zip=10_000)))
