@@ -1109,6 +1109,22 @@ def _regressions() -> list[Case]:
             timeout=5,
         ),
         Case(
+            "regression-figshare-countdown-quadratic-on-digits",
+            "regression",
+            lambda env: text_dump("figshare-text").replace(b"\n", b"\n" + b"4" * 30_000 + b"\n", 1),
+            "figshare-text",
+            numbered_in_order,
+            timeout=5,
+        ),
+        Case(
+            "regression-figshare-countdown-quadratic-on-units",
+            "regression",
+            lambda env: text_dump("figshare-text").replace(b"\n", b"\n" + b"1 year " * 4_285 + b"\n", 1),
+            "figshare-text",
+            numbered_in_order,
+            timeout=5,
+        ),
+        Case(
             "regression-zip-member-with-an-empty-name",
             "regression",
             lambda env: _zip([("", b"junk"), ("a.jsonl", jsonl(2))]),

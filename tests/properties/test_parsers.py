@@ -16,14 +16,14 @@ PARSERS = sorted(BUILTIN_PARSERS)
 
 
 @pytest.mark.parametrize("name", PARSERS)
-@budget(0.25)
+@budget(1.0)
 @given(data=st.binary(max_size=4096))
 def test_every_parser_survives_arbitrary_bytes(name: str, data: bytes) -> None:
     check_outcomes(outcomes(data, name))
 
 
 @pytest.mark.parametrize("name", PARSERS)
-@budget(0.5)
+@budget(1.0)
 @given(data=st.data())
 def test_every_parser_survives_its_mutated_fixtures(name: str, data: st.DataObject) -> None:
     sources = fixtures_by_format().get(name)
@@ -32,7 +32,7 @@ def test_every_parser_survives_its_mutated_fixtures(name: str, data: st.DataObje
     check_outcomes(outcomes(data.draw(mutated(sources)), name))
 
 
-@budget(0.5)
+@budget(1.0)
 @given(data=st.data())
 def test_auto_detection_survives_mutated_fixtures(data: st.DataObject) -> None:
     sources = tuple(s for group in fixtures_by_format().values() for s in group)
