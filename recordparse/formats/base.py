@@ -30,11 +30,13 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ..builder import RecordBuilder
 from ..errors import Failure, RecordError
 from ..record import Position, Record
-from ..sources import Input
+from ..sources import Input, Limits, read_text
+from ..xmlsafe import safe_html
 
-__all__ = ["Parser", "RawRecord"]
+__all__ = ["PageParser", "Parser", "RawRecord"]
 
 
 @attrs.frozen
@@ -112,3 +114,35 @@ class Parser(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+class PageParser(Parser):
+    """Base of the parsers whose input is one web page: the page is one record.
+
+    It reads and decodes the page itself (:func:`~recordparse.sources.read_text`: BOM, declared
+    charset, strict UTF-8, windows-1252 per line) up to the input's record limit, and
+    :meth:`parse_page` parses it with :func:`~recordparse.xmlsafe.safe_html`, so every page
+    format reports the same findings under the same codes: ``encoding_guessed`` when decoding
+    needed a fallback, ``html_content_lost`` for every part of the page lxml dropped (huge text
+    nodes, nesting past its depth limit).
+    """
+
+    #: Build lxml.html elements (True) or plain, faster lxml.etree elements (False).
+    html_elements: ClassVar[bool] = True
+
+    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+        limit = (inp.limits or Limits()).max_record
+        text, note = read_text(inp, limit)
+        yield RawRecord(text, Position(inp.name, 1, 1, 0), context=note)
+
+    def parse_page(self, raw: RawRecord, builder: RecordBuilder) -> Any:
+        """The page's root element; decoding notes and lost content become flags on ``builder``."""
+        try:
+            root, warnings = safe_html(str(raw.data), html_elements=self.html_elements)
+        except ValueError as exc:
+            raise self.fail(raw, str(exc), kind="syntax") from None
+        if raw.context:
+            builder.flag("encoding_guessed", str(raw.context), [str(raw.context)], severity="info")
+        for warning in warnings:
+            builder.flag("html_content_lost", warning, [warning], severity="warning")
+        return root

@@ -46,9 +46,9 @@ from ..normalize.dates import parse_date
 from ..normalize.identifiers import find_doi, normalize_doi
 from ..normalize.text import clean, has_html
 from ..record import Position, Record
-from ..sources import Input, Limits, TextLine, iter_lines, read_text
-from ..xmlsafe import local_name, safe_html, text_of
-from .base import Parser, RawRecord
+from ..sources import Input, TextLine, iter_lines
+from ..xmlsafe import local_name, text_of
+from .base import PageParser, Parser, RawRecord
 from .eprints import (
     DocumentView,
     check_record_size,
@@ -155,7 +155,6 @@ HEAD_TO_DC: dict[str, str] = {
 }
 
 _CLASSIFIED_SUBJECT = re.compile(r"^dc\.subject\.(?!other$)[a-z0-9_-]+$")
-_PAGE_LIMIT = Limits().max_record
 
 
 @attrs.frozen
@@ -694,7 +693,7 @@ def _body_abstract(root: Any) -> str | None:
     return None
 
 
-class DspaceHtmlParser(Parser):
+class DspaceHtmlParser(PageParser):
     """DSpace 6 (JSPUI, XMLUI) and DSpace 7+ (Angular) item pages."""
 
     name = "dspace-html"
@@ -725,20 +724,9 @@ class DspaceHtmlParser(Parser):
             return 0.75
         return 0.0
 
-    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
-        text, note = read_text(inp, _PAGE_LIMIT)
-        yield RawRecord(text, Position(inp.name, 1, 1, 0), context=note)
-
     def map(self, raw: RawRecord) -> Record:
-        try:
-            root, warnings = safe_html(raw.data)
-        except ValueError as exc:
-            raise self.fail(raw, str(exc), kind="syntax") from None
         builder = RecordBuilder(self.name)
-        if raw.context:
-            builder.flag("encoding", str(raw.context), [], severity="info")
-        for warning in warnings:
-            builder.flag("html_truncated", warning, [], severity="warning")
+        root = self.parse_page(raw, builder)
         page = _Page(meta_tags(root))
         signals, types = map_dc_fields(builder, [*page.dc, *_citation_values(page)])
         _citation_date(builder, page)

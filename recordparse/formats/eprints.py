@@ -54,9 +54,9 @@ from ..normalize.identifiers import find_doi, normalize_doi
 from ..normalize.names import make_corporate
 from ..normalize.text import clean, has_html, split_pages
 from ..record import Access, Position, Record
-from ..sources import Input, Limits, TextLine, iter_lines, read_text
-from ..xmlsafe import XmlChunk, XmlSplitter, local_name, parse_chunk, safe_html
-from .base import Parser, RawRecord
+from ..sources import Input, Limits, TextLine, iter_lines
+from ..xmlsafe import XmlChunk, XmlSplitter, local_name, parse_chunk
+from .base import PageParser, Parser, RawRecord
 
 __all__ = [
     "DATE_TYPE_NAMES",
@@ -1491,7 +1491,7 @@ def _remove_lines(lines: Sequence[str], blocks: Sequence[Sequence[str]]) -> list
     return remaining
 
 
-class EprintsHtmlParser(Parser):
+class EprintsHtmlParser(PageParser):
     """EPrints abstract pages: head meta tags plus the visible document access lines."""
 
     name = "eprints-html"
@@ -1519,20 +1519,11 @@ class EprintsHtmlParser(Parser):
             return 0.85
         return 0.0
 
-    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
-        text, note = read_text(inp, _HTML_LIMIT)
-        yield RawRecord(text, Position(inp.name, 1, 1, 0), context=note)
+    html_elements = False  # plain etree elements: the page walks below touch every node
 
     def map(self, raw: RawRecord) -> Record:
-        try:
-            root, warnings = safe_html(raw.data, html_elements=False)
-        except ValueError as exc:
-            raise self.fail(raw, str(exc), kind="syntax") from None
         builder = RecordBuilder(self.name)
-        if raw.context:
-            builder.flag("encoding", str(raw.context), [], severity="info")
-        for warning in warnings:
-            builder.flag("html_truncated", warning, [], severity="warning")
+        root = self.parse_page(raw, builder)
         metas = meta_tags(root)
         fields = _html_fields(metas, builder)
         area = _content_area(root)

@@ -69,9 +69,8 @@ from ..normalize.identifiers import find_doi, normalize_issn
 from ..normalize.names import undouble
 from ..normalize.text import clean, expand_end_page, has_html, split_pages
 from ..record import Position, Record
-from ..sources import Input, Limits, iter_lines, read_text
-from ..xmlsafe import safe_html
-from .base import Parser, RawRecord
+from ..sources import Input, iter_lines
+from .base import PageParser, Parser, RawRecord
 
 __all__ = [
     "DEFINED_TYPES",
@@ -1001,7 +1000,7 @@ def _json_ld(root: Any) -> list[dict[str, Any]]:
     return out
 
 
-class FigshareHtmlParser(Parser):
+class FigshareHtmlParser(PageParser):
     """Figshare item pages saved as HTML (one page per file)."""
 
     name = "figshare-html"
@@ -1017,8 +1016,6 @@ class FigshareHtmlParser(Parser):
         "citation_publication_date, citation_online_date, JSON-LD datePublished": "extra",
         "link rel=canonical / og:url": "urls; id from its last number",
     }
-    _limit = 32 * 1024 * 1024
-
     def sniff(self, head: bytes) -> float:
         lowered = head[:65536].lower()
         if b"<html" not in lowered and b"<!doctype html" not in lowered:
@@ -1027,26 +1024,17 @@ class FigshareHtmlParser(Parser):
         # One marker is what any page linking to a Figshare item has; a Figshare page has several.
         return {0: 0.0, 1: 0.3, 2: 0.75}.get(found, min(0.85 + 0.04 * (found - 3), 0.97))
 
-    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
-        text, _note = read_text(inp, min(self._limit, Limits().max_record))
-        yield RawRecord(text, Position(inp.name, 1, 1, 0))
-
     def map(self, raw: RawRecord) -> Record:
-        try:
-            root, warnings = safe_html(raw.data)
-        except ValueError as exc:
-            raise self.fail(raw, str(exc), kind="syntax") from None
+        builder = RecordBuilder(self.name)
+        root = self.parse_page(raw, builder)
         meta = _meta(root)
         ld = _json_ld(root)
         lines = list(enumerate(_visible_lines(root), start=1))
         page = parse_page(lines) or _Page()
-        builder = RecordBuilder(self.name)
         signals = _build_page(builder, page)
         _apply_meta(builder, meta, ld, root)
         if builder.get("title") is None:
             raise self.fail(raw, "no title in the page text, meta tags or JSON-LD")
-        for warning in warnings:
-            builder.flag("html_recovered", warning, [], severity="warning")
         apply_access(builder, signals)
         return builder.build()
 

@@ -39,16 +39,13 @@ from typing import Any, ClassVar
 import attrs
 
 from ..builder import RecordBuilder
-from ..errors import Failure
 from ..jsonstream import loads
 from ..normalize.access import AccessSignal, apply_access, classify_text, from_vocabulary
 from ..normalize.dates import parse_date
 from ..normalize.identifiers import normalize_doi, normalize_issn, normalize_orcid
 from ..normalize.text import clean, has_html, is_truncated, split_pages, strip_html, untruncate
-from ..record import Person, Position, Record
-from ..sources import Input, Limits, read_text
-from ..xmlsafe import safe_html
-from .base import Parser, RawRecord
+from ..record import Person, Record
+from .base import PageParser, RawRecord
 
 __all__ = ["SOURCES", "MetaTagsParser", "csl_type_for_label"]
 
@@ -522,7 +519,7 @@ def _doi_shaped(text: str) -> bool:
 # The parser
 
 
-class MetaTagsParser(Parser):
+class MetaTagsParser(PageParser):
     """Any landing page with Highwire, bepress, EPrints, PRISM, Dublin Core, JSON-LD or Open
     Graph metadata (see the module docstring for the priority among them)."""
 
@@ -531,9 +528,6 @@ class MetaTagsParser(Parser):
     media_types = ("text/html", "application/xhtml+xml")
     patterns = ("*.html", "*.htm", "*.xhtml")
     field_map: ClassVar[dict[str, str]] = _flatten_field_map()
-
-    #: Largest page read (bytes).
-    max_page: ClassVar[int] = Limits().max_record
 
     def sniff(self, head: bytes) -> float:
         """0.4 with Highwire-family and DC tags, 0.35 with either, 0.2 for scholarly JSON-LD
@@ -559,27 +553,15 @@ class MetaTagsParser(Parser):
             return 0.15
         return 0.0
 
-    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
-        """A page is one record: read and decode it whole."""
-        text, note = read_text(inp, self.max_page)
-        yield RawRecord(text, Position(inp.name, 1, 1, 0), context=note)
-
     def map(self, raw: RawRecord) -> Record:
-        try:
-            root, warnings = safe_html(raw.data)
-        except ValueError as exc:
-            raise self.fail(raw, str(exc), kind="syntax") from None
+        b = RecordBuilder(self.name)
+        root = self.parse_page(raw, b)
         page = Page()
         _collect_meta(root, page)
         _collect_ld(root, page)
         _collect_texts(root, page)
         if not page.tags:
             raise self.fail(raw, "no meta tags or JSON-LD describing an item on this page")
-        b = RecordBuilder(self.name)
-        if raw.context:
-            b.flag("encoding_guessed", str(raw.context), [str(raw.context)], severity="info")
-        for warning in warnings:
-            b.flag("html_warning", warning, [warning], severity="warning")
         for note in page.notes:
             b.flag("invalid_json_ld", note, [note], severity="warning")
         _map_page(b, page)
