@@ -329,17 +329,6 @@ def decode_doaj_set(spec: str) -> str | None:
     return decoded
 
 
-def _children(element: Any, name: str) -> list[Any]:
-    return [c for c in element if local_name(c.tag) == name]
-
-
-def _child(element: Any, name: str) -> Any:
-    for c in element:
-        if local_name(c.tag) == name:
-            return c
-    return None
-
-
 def read_header(header: Any) -> OaiHeader:
     """The :class:`OaiHeader` of a ``<header>`` element (any namespace or none)."""
     identifier_el = datestamp_el = None
