@@ -28,7 +28,7 @@ from .record import Position, Record
 from .registry import Candidate, Registry, default_registry
 from .sources import Input, Limits, open_inputs
 
-__all__ = ["ErrorPolicy", "detect", "iter_outcomes", "parse", "read"]
+__all__ = ["ErrorPolicy", "detect", "frame", "iter_outcomes", "parse", "read"]
 
 log = logging.getLogger("recordparse")
 
@@ -55,20 +55,23 @@ def _with_position(record: Record, position: Position) -> Record:
 def iter_outcomes(
     inp: Input, parser: Parser
 ) -> Iterator[Record | Failure]:
-    """Split and map one input; every candidate record becomes a Record or a Failure.
+    """Split and map one input; every candidate record becomes a Record or a Failure."""
+    for raw in frame(inp, parser):
+        yield raw if isinstance(raw, Failure) else _map_one(parser, raw)
 
-    If splitting cannot go on (a fatal syntax error, a corrupt compressed stream), one Failure
-    covers the unread rest, placed after the last record that was read.
+
+def frame(inp: Input, parser: Parser) -> Iterator[RawRecord | Failure]:
+    """The parser's ``split`` of one input, with the failure rules every reader shares.
+
+    If splitting cannot go on (a fatal syntax error, a corrupt compressed stream, a bug in the
+    parser), one Failure covers the unread rest, placed after the last record that was read.
+    The parallel planner frames inputs through this too, so both count records alike.
     """
     last = Position(inp.name, 0)
     try:
         for raw in parser.split(inp):
-            if isinstance(raw, Failure):
-                last = raw.position
-                yield raw
-                continue
             last = raw.position
-            yield _map_one(parser, raw)
+            yield raw
     except RecordError as exc:
         yield exc.to_failure()
     except RecordParseError as exc:

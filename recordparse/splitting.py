@@ -36,9 +36,9 @@ from typing import IO, Any, BinaryIO, Literal, cast
 
 import attrs
 
-from .errors import Failure, RecordError, RecordParseError, UnknownFormatError
+from .errors import Failure, RecordParseError, UnknownFormatError
 from .formats.base import Parser
-from .reading import _map_one, _parser_for, iter_outcomes
+from .reading import _map_one, _parser_for, frame, iter_outcomes
 from .record import Position, Record
 from .registry import Registry, default_registry
 from .sources import HEAD_SIZE, Input, Limits, _walk, detect_encoding, open_inputs
@@ -344,26 +344,10 @@ class _Replay(io.BufferedIOBase):
 
 
 def _scan(inp: Input, parser: Parser) -> Iterator[Position | Failure]:
-    """The parser's split reduced to positions, with the failure rules of
-    :func:`recordparse.reading.iter_outcomes` (which this must keep in step with)."""
-    last = Position(inp.name, 0)
-    try:
-        for raw in parser.split(inp):
-            if isinstance(raw, Failure):
-                last = raw.position
-                yield raw
-                continue
-            last = raw.position
-            yield raw.position
-    except RecordError as exc:
-        yield exc.to_failure()
-    except RecordParseError as exc:
-        yield Failure(
-            Position(inp.name, last.record + 1, None, None),
-            f"{exc}; records after #{last.record} not read",
-            kind="truncated",
-            parser=parser.name,
-        )
+    """The parser's split reduced to positions, framed by :func:`recordparse.reading.frame`
+    so that the plan counts records and failures exactly as a single-process read does."""
+    for raw in frame(inp, parser):
+        yield raw if isinstance(raw, Failure) else raw.position
 
 
 def _ranges(

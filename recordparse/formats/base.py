@@ -25,18 +25,19 @@ the rest of the input as one failure).
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import attrs
 
 from ..builder import RecordBuilder
 from ..errors import Failure, RecordError
+from ..jsonstream import JsonItem
 from ..record import Position, Record
 from ..sources import Input, Limits, read_text
 from ..xmlsafe import safe_html
 
-__all__ = ["PageParser", "Parser", "RawRecord"]
+__all__ = ["PageParser", "Parser", "RawRecord", "json_raw_records"]
 
 
 @attrs.frozen
@@ -114,6 +115,24 @@ class Parser(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+def json_raw_records(
+    items: Iterable[JsonItem | Failure], inp: Input, id_key: str = "id"
+) -> Iterator[RawRecord | Failure]:
+    """Decoded JSON items as raw records at their positions (failures pass through), with
+    ``value[id_key]`` as the record id when the item is an object that has one."""
+    for item in items:
+        if isinstance(item, Failure):
+            yield item
+            continue
+        value = item.value
+        record_id = value.get(id_key) if isinstance(value, Mapping) else None
+        yield RawRecord(
+            value,
+            Position(inp.name, item.number, item.line, item.offset),
+            record_id=str(record_id) if record_id is not None else None,
+        )
 
 
 class PageParser(Parser):

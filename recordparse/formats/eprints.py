@@ -48,7 +48,7 @@ from lxml import etree
 
 from ..builder import RecordBuilder
 from ..errors import Failure, LimitExceeded
-from ..normalize.access import AccessSignal, classify_text, decide, from_vocabulary
+from ..normalize.access import AccessSignal, classify_text, decide, flag_conflicts, from_vocabulary
 from ..normalize.dates import end_of_period, parse_date
 from ..normalize.identifiers import find_doi, normalize_doi
 from ..normalize.names import make_corporate
@@ -608,16 +608,7 @@ def settle_access(
     if not conflicts and primary and secondary:
         conflicts = _disagreeing(primary, secondary)
     builder.set_access(access.status, embargo_end=access.embargo_end, evidence=overall.evidence)
-    if conflicts:
-        readings = ", ".join(
-            s.status + (f" until {s.embargo_end}" if s.embargo_end else "") for s in conflicts
-        )
-        builder.flag(
-            "access_conflict",
-            f"access signals disagree ({readings}); kept {access.status}",
-            [s.evidence for s in conflicts],
-            field="access",
-        )
+    flag_conflicts(builder, access, conflicts)
     return access
 
 

@@ -70,7 +70,7 @@ from ..normalize.names import undouble
 from ..normalize.text import clean, expand_end_page, has_html, split_pages
 from ..record import Position, Record
 from ..sources import Input, iter_lines
-from .base import PageParser, Parser, RawRecord
+from .base import PageParser, Parser, RawRecord, json_raw_records
 
 __all__ = [
     "DEFINED_TYPES",
@@ -1216,14 +1216,7 @@ class FigshareApiParser(Parser):
             items: Iterator[JsonItem | Failure] = iter_json_lines(inp, parser_name=self.name)
         else:
             items = JsonStream(inp, parser_name=self.name).items(())
-        for item in items:
-            if isinstance(item, Failure):
-                yield item
-                continue
-            position = Position(inp.name, item.number, item.line, item.offset)
-            value = item.value
-            record_id = str(value.get("id")) if isinstance(value, dict) and value.get("id") is not None else None
-            yield RawRecord(value, position, record_id=record_id)
+        yield from json_raw_records(items, inp)
 
     def map(self, raw: RawRecord) -> Record:
         data = raw.data

@@ -35,9 +35,9 @@ from ..jsonstream import JsonItem, JsonStream, iter_json_lines
 from ..normalize.access import AccessSignal, apply_access, classify_text, from_vocabulary
 from ..normalize.dates import parse_date
 from ..normalize.text import clean, has_html
-from ..record import Position, Record
+from ..record import Record
 from ..sources import Input
-from .base import Parser, RawRecord
+from .base import Parser, RawRecord, json_raw_records
 from .meta_tags import csl_type_for_label
 from .zenodo import looks_like_json_lines
 
@@ -169,17 +169,7 @@ class HyraxJsonParser(Parser):
             items: Iterable[JsonItem | Failure] = iter_json_lines(inp, parser_name=self.name)
         else:
             items = JsonStream(inp, parser_name=self.name).items(())
-        for item in items:
-            if isinstance(item, Failure):
-                yield item
-                continue
-            value = item.value
-            work_id = value.get("id") if isinstance(value, Mapping) else None
-            yield RawRecord(
-                value,
-                Position(inp.name, item.number, item.line, item.offset),
-                record_id=str(work_id) if work_id is not None else None,
-            )
+        yield from json_raw_records(items, inp)
 
     def map(self, raw: RawRecord) -> Record:
         data = raw.data

@@ -43,7 +43,7 @@ from ..normalize.dates import parse_date
 from ..normalize.text import clean, has_html, split_pages, strip_html
 from ..record import Person, Position, Record
 from ..sources import Input
-from .base import Parser, RawRecord
+from .base import Parser, RawRecord, json_raw_records
 
 __all__ = ["RESOURCE_TYPES", "ZenodoJsonParser", "is_rdm", "looks_like_json_lines"]
 
@@ -235,39 +235,26 @@ class ZenodoJsonParser(Parser):
     def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
         """One RawRecord per record: a single document, ``hits.hits[]``, an array, or lines."""
         if looks_like_json_lines(inp):
-            yield from self._raws(iter_json_lines(inp, parser_name=self.name), inp)
+            yield from json_raw_records(iter_json_lines(inp, parser_name=self.name), inp)
             return
         stream = JsonStream(inp, parser_name=self.name)
         first = stream.first_char()
         if first == "[":
-            yield from self._raws(stream.items(()), inp)
+            yield from json_raw_records(stream.items(()), inp)
             return
         if first != "{":
             yield Failure(Position(inp.name, 1, 1, 0), "not a JSON object or array", parser=self.name)
             return
         if not _SEARCH.search(inp.head):
-            yield from self._raws(stream.items(()), inp)
+            yield from json_raw_records(stream.items(()), inp)
             return
         found = False
         for item in stream.items(("hits", "hits")):
             found = True
-            yield from self._raws((item,), inp)
+            yield from json_raw_records((item,), inp)
         if not found and "metadata" in stream.context:
             # "hits" was only a word inside the record: the whole document is one record.
-            yield from self._raws((JsonItem(dict(stream.context), 1, 1, 0),), inp)
-
-    def _raws(self, items: Iterable[JsonItem | Failure], inp: Input) -> Iterator[RawRecord | Failure]:
-        for item in items:
-            if isinstance(item, Failure):
-                yield item
-                continue
-            value = item.value
-            record_id = value.get("id") if isinstance(value, Mapping) else None
-            yield RawRecord(
-                value,
-                Position(inp.name, item.number, item.line, item.offset),
-                record_id=str(record_id) if record_id is not None else None,
-            )
+            yield from json_raw_records((JsonItem(dict(stream.context), 1, 1, 0),), inp)
 
     # -- mapping -----------------------------------------------------------------------------
     def map(self, raw: RawRecord) -> Record:

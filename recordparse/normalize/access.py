@@ -44,6 +44,7 @@ __all__ = [
     "classify_text",
     "decide",
     "find_date",
+    "flag_conflicts",
     "from_vocabulary",
 ]
 
@@ -764,14 +765,21 @@ def apply_access(builder: RecordBuilder, signals: Sequence[AccessSignal]) -> Acc
     """:func:`decide` ``signals``, set the builder's access, and flag ``access_conflict``."""
     access, conflicts = decide(signals)
     builder.set_access(access.status, embargo_end=access.embargo_end, evidence=access.evidence)
-    if conflicts:
-        readings = ", ".join(
-            s.status + (f" until {s.embargo_end}" if s.embargo_end else "") for s in conflicts
-        )
-        builder.flag(
-            "access_conflict",
-            f"access signals disagree ({readings}); kept {access.status}",
-            [s.evidence for s in conflicts],
-            field="access",
-        )
+    flag_conflicts(builder, access, conflicts)
     return access
+
+
+def flag_conflicts(builder: RecordBuilder, kept: Access, conflicts: Sequence[AccessSignal]) -> None:
+    """Flag ``access_conflict`` on ``builder`` when ``conflicts`` disagree with the ``kept`` access,
+    quoting each conflicting signal's evidence."""
+    if not conflicts:
+        return
+    readings = ", ".join(
+        s.status + (f" until {s.embargo_end}" if s.embargo_end else "") for s in conflicts
+    )
+    builder.flag(
+        "access_conflict",
+        f"access signals disagree ({readings}); kept {kept.status}",
+        [s.evidence for s in conflicts],
+        field="access",
+    )
