@@ -49,6 +49,8 @@ _MAX_DEPTH = 100
 def _too_deep(value: Any) -> bool:
     """Whether ``value`` has dicts or lists nested more than :data:`_MAX_DEPTH` deep
     (iterative: a recursive walk would hit the recursion limit it is meant to guard)."""
+    if type(value) is list and all(type(v) is str for v in value):
+        return False  # the common case (a repeated source field), decided without the walk
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -64,8 +66,12 @@ def _too_deep(value: Any) -> bool:
 class RecordBuilder:
     """Collects one record's values; first value set for a field wins unless ``replace=True``."""
 
-    def __init__(self, format: str) -> None:
+    def __init__(self, format: str, *, may_hold_surrogates: bool = True) -> None:
         self.format = format
+        #: whether mapped strings may hold lone surrogates, so that :meth:`build` must scan for
+        #: them: only JSON's ``\\ud800`` escapes make them (lxml and the text decoders never
+        #: do), so XML and text parsers pass ``False`` and spare every record the scan
+        self.may_hold_surrogates = may_hold_surrogates
         self.values: dict[str, Any] = {}
         self.people: list[Person] = []
         self.issns: list[str] = []
@@ -243,7 +249,9 @@ class RecordBuilder:
             "extra": dict(self.extra),
             **self.values,
         }
-        (fields, self.flags), replaced = scrub_surrogates((fields, self.flags))
+        replaced = 0
+        if self.may_hold_surrogates:
+            (fields, self.flags), replaced = scrub_surrogates((fields, self.flags))
         if replaced:
             self.flag(
                 "invalid_unicode",

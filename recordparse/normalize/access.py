@@ -90,6 +90,8 @@ def _fold_char(char: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()  # ASCII lower-casing keeps the length, and needs no accent folding
     return "".join(_fold_char(c) for c in text)
 
 
@@ -545,6 +547,14 @@ def classify_text(text: str) -> AccessSignal | None:
     source = clean(text) if isinstance(text, str) else None
     if not source:
         return None
+    return _classify(source)
+
+
+@functools.lru_cache(maxsize=4096)
+def _classify(source: str) -> AccessSignal | None:
+    """:func:`classify_text` of a cleaned text, memoised: a dump repeats the same few rights
+    statements and banners on record after record, and running every wording test over one
+    costs 50-100 microseconds; an :class:`AccessSignal` is frozen, safe to share."""
     folded = _fold(source)
     for matcher in _MATCHERS:
         found = matcher(source, folded)

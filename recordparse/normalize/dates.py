@@ -9,6 +9,7 @@ length-capped fallback whose every exception is caught.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 
@@ -175,7 +176,15 @@ def parse_date(value: object, *, dayfirst: bool | None = None) -> str | None:
     """
     if value is None:
         return None
-    text = str(value).strip().strip("[]().,;").strip()
+    return _parse_date(value if type(value) is str else str(value), dayfirst)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(value: str, dayfirst: bool | None) -> str | None:
+    """:func:`parse_date` of a string, memoised: the same dates recur all over a dump (a
+    journal's issue dates, a harvest's datestamps), and the shapes below cost several
+    microseconds each; the result is a plain string, safe to share."""
+    text = value.strip().strip("[]().,;").strip()
     if not text or len(text) > _MAX_LEN:
         return None
     text = _SPACES.sub(" ", text)

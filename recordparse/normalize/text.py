@@ -22,7 +22,6 @@ __all__ = [
     "untruncate",
 ]
 
-_WS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 # HTML, MathML and JATS element names seen in abstracts and titles, plus any prefixed name
 # (``w:View``, ``jats:p``, ``mml:math``): only these count as tags, so ``p < 0.05 and q > 1``
 # or ``x<y`` in a formula keep their text.
@@ -56,15 +55,19 @@ def clean(value: object) -> str | None:
     text = value if type(value) is str else str(value)
     # every character _ODD_WS matches is unprintable, and isprintable() is cheaper than a search
     if "  " in text or (not text.isprintable() and _ODD_WS.search(text) is not None):
-        text = _WS.sub(" ", text)
+        return _collapse_ws(text) or None
     return text.strip() or None
 
 
 def _collapse_ws(text: str) -> str:
-    """``_WS.sub(" ", text)``, skipped when there is nothing it would change."""
-    if "  " in text or (not text.isprintable() and _ODD_WS.search(text) is not None):
-        return _WS.sub(" ", text)
-    return text
+    """Every whitespace run (U+200B and U+FEFF count too) made one space, none at the ends.
+
+    ``str.split`` finds the same runs as the regex ``\\s`` (both ask ``str.isspace``) in one C
+    pass, several times faster than a substitution, which tries its pattern at every position
+    of a long abstract."""
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    return " ".join(text.split())
 
 
 def clean_list(values: Iterable[object] | None) -> list[str]:
@@ -118,8 +121,8 @@ def untruncate(teaser: str | None, full: str | None) -> bool:
     if not teaser or not full:
         return False
     stem = _ELLIPSIS.sub("", teaser)
-    a = _collapse_ws(stem).strip()
-    b = _collapse_ws(full).strip()
+    a = _collapse_ws(stem)
+    b = _collapse_ws(full)
     return bool(a) and b.startswith(a) and len(b) > len(a)
 
 
