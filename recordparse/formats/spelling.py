@@ -33,10 +33,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import itertools
 import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any, Final
 
 import attrs
@@ -91,6 +93,9 @@ _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e|º|ª)\s")
 #: Name particles written glued to a capitalised name (``McGill``, ``DeVry``, ``LaSalle``).
 _NAME_PREFIXES: Final = frozenset({"Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "O"})
 _BAD_END = re.compile(r"(?:[,;:&(\-–]|\b(?:of|for|and|de|del|di|du|des|da|do|et|und|y|e|für|and the))$")
+#: _BAD_END matches at most 7 characters at the end ("and the"); searching the last 16 (which
+#: hold the character before the match, for its \b) finds the same, without scanning a long part.
+_BAD_END_SPAN: Final = 16
 
 
 def _normalize_space(value: object) -> str:
@@ -171,15 +176,46 @@ def _url_text(url: str | None) -> str:
     return urllib.parse.unquote(url or "").lower()
 
 
+_ALNUM_ASCII: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_ALONE = re.compile(r"(?<![a-z0-9])(?![a-z0-9])")  # where an empty token would stand alone
+
+
+#: Bound of the memos of the citation scorers below. Dividing one run tries thousands of
+#: readings built from the same few dozen pieces, so each piece's score is worked out once.
+_SCORE_MEMO: Final = 4096
+
+
+@functools.lru_cache(maxsize=_SCORE_MEMO)
 def _token_in(text: str, token: str) -> bool:
-    """``token`` stands alone in ``text`` (``/648.pdf`` holds 648, ``p278`` does not hold 278)."""
-    pattern = rf"(?<![a-z0-9]){re.escape(token.lower())}(?![a-z0-9])"
-    return re.search(pattern, text) is not None
+    """``token`` stands alone in ``text`` (``/648.pdf`` holds 648, ``p278`` does not hold 278):
+    lower-cased, with no ASCII letter or digit right before or after it.
+
+    Found with str.find, not a regex built per token: the readings ask about thousands of
+    different tokens, and compiling each one cost more than all the scoring."""
+    token = token.lower()
+    if not token:
+        return _ALONE.search(text) is not None
+    size = len(token)
+    pos = text.find(token)
+    while pos != -1:
+        if (pos == 0 or text[pos - 1] not in _ALNUM_ASCII) and text[pos + size : pos + size + 1] not in _ALNUM_ASCII:
+            return True
+        pos = text.find(token, pos + 1)
+    return False
 
 
 def _doi_in_url(url: str, doi: str) -> bool:
-    """The URL holds exactly this DOI (followed by a delimiter or its end)."""
-    return re.search(rf"{re.escape(doi.lower())}(?:$|[/?#&;])", url) is not None
+    """The URL holds exactly this DOI (followed by a delimiter, its end, or a final newline, as
+    the regex ``doi(?:$|[/?#&;])`` finds)."""
+    doi = doi.lower()
+    end = len(url)
+    pos = url.find(doi)
+    while pos != -1:
+        after = pos + len(doi)
+        if after == end or url[after] in "/?#&;" or (after == end - 1 and url[after] == "\n"):
+            return True
+        pos = url.find(doi, pos + 1)
+    return False
 
 
 def _doi_readings(tail: str, url: str) -> list[tuple[str, str, float]]:
@@ -223,6 +259,7 @@ def _range_score(piece: str) -> float:
     return -0.5 + penalty - (2.0 if re.search(r"(?<!\d)0\d", piece) else 0.0)
 
 
+@functools.lru_cache(maxsize=_SCORE_MEMO)
 def _volume_score(piece: str, year: int | None) -> float:
     if _INT.fullmatch(piece):
         n = int(piece)
@@ -244,6 +281,7 @@ def _volume_score(piece: str, year: int | None) -> float:
     return -3.5 if _ELOCATOR.fullmatch(piece) or _SUPPL.fullmatch(piece) else -4.0
 
 
+@functools.lru_cache(maxsize=_SCORE_MEMO)
 def _issue_score(piece: str, year: int | None) -> float:
     if _INT.fullmatch(piece):
         n = int(piece)
@@ -269,6 +307,7 @@ def _issue_score(piece: str, year: int | None) -> float:
     return -3.0
 
 
+@functools.lru_cache(maxsize=_SCORE_MEMO)
 def _page_score(piece: str) -> float:
     if _INT.fullmatch(piece):
         n = int(piece)
@@ -282,6 +321,7 @@ def _page_score(piece: str) -> float:
     return -3.0 if _ZERO_LED.fullmatch(piece) else -4.0
 
 
+@functools.lru_cache(maxsize=_SCORE_MEMO)
 def _page_pair_score(start: str, end: str) -> float:
     """Start and end page together: same prefix letter (``S12``-``S19``), end not before start,
     a page count an article has."""
@@ -335,6 +375,12 @@ def _context(prefix: str, url: str, tail: str, year: int | None, article_style: 
     return _Context(year, evidence, article_style, protected, labelled)
 
 
+@functools.lru_cache(maxsize=_SCORE_MEMO)
+def _locator_digits(value: str) -> str:
+    """The number of an e-locator (``e123`` -> ``123``); other values as they are."""
+    return value[1:] if _ELOCATOR.fullmatch(value) else value
+
+
 def _evidence_score(values: Mapping[str, str], ctx: _Context) -> float:
     """Support from numbers the URL or DOI shows whole."""
     score = 0.0
@@ -342,7 +388,7 @@ def _evidence_score(values: Mapping[str, str], ctx: _Context) -> float:
         value = values.get(field)
         if value is None:
             continue
-        digits = value[1:] if _ELOCATOR.fullmatch(value) else value
+        digits = _locator_digits(value)
         if len(digits) >= shortest and _token_in(ctx.evidence, digits):
             score += weight
         if field in ctx.labelled and value in ctx.labelled[field]:
@@ -458,6 +504,22 @@ class _Cut:
     skipped: float  # what leaving it inside a part costs
 
 
+def _letter_runs(text: str) -> list[int]:
+    """For each index of ``text``, where the run of letters (``[^\\W\\d_]``: alphanumeric but
+    not a decimal digit) holding it begins; -1 where there is no letter. One pass."""
+    starts: list[int] = []
+    begin = -1
+    for j, char in enumerate(text):
+        if char.isalnum() and not char.isdecimal():
+            if begin < 0:
+                begin = j
+            starts.append(begin)
+        else:
+            begin = -1
+            starts.append(-1)
+    return starts
+
+
 def _cuts(text: str) -> list[_Cut]:
     """Candidate places between two affiliation names, with what choosing or skipping costs.
 
@@ -470,6 +532,7 @@ def _cuts(text: str) -> list[_Cut]:
     space before a capital, needed only when names had leading or trailing spaces.
     """
     out: list[_Cut] = []
+    runs = _letter_runs(text)
     for i in range(1, len(text)):
         before, here = text[i - 1], text[i]
         after = text[i + 1] if i + 1 < len(text) else ""
@@ -481,14 +544,17 @@ def _cuts(text: str) -> list[_Cut]:
         if before == " ":
             continue
         opens = here.isupper() or here in _OPEN_QUOTES
-        word = re.search(r"[^\W\d_]+$", text[:i])
-        if word and word.group() in _NAME_PREFIXES and here.isupper():
+        # the letters just before i (what re.search(r"[^\W\d_]+$", text[:i]) finds, "$" also
+        # matching before a final newline), from the runs found once instead of a search per i
+        last = i - 2 if before == "\n" else i - 1
+        word = text[runs[last] : last + 1] if last >= 0 and runs[last] >= 0 else ""
+        if word and word in _NAME_PREFIXES and here.isupper():
             out.append(_Cut(i, i, -0.7, -0.5))  # McGill, DeVry, LaSalle: one name
         elif (
             (before.islower() and here.isupper())
             or (before in ".)]" and opens and (before != "." or ahead.islower()))
             or (before.isalpha() and here in _OPEN_QUOTES)
-            or (word and len(word.group()) >= 2 and word.group().isupper() and here.isupper() and after.islower())
+            or (len(word) >= 2 and word.isupper() and here.isupper() and after.islower())
             or (before.islower() and _ORDINAL.match(text, i))
         ):
             out.append(_Cut(i, i, 0.0, -2.0))
@@ -535,7 +601,7 @@ class _PartScorer:
                 value += 1.0
             if part[:1].islower():
                 value -= 1.0
-            if _BAD_END.search(part):
+            if _BAD_END.search(part[-_BAD_END_SPAN:]):
                 value -= 2.0  # an affiliation does not end in a comma or "of"
             self.cache[key] = value
         return self.cache[key]
@@ -579,12 +645,13 @@ def split_affiliations(text: str, count: int) -> list[list[str]]:
             options: list[tuple[float, int, int]] = []
             for i in range(j):
                 begin = cuts[i].end
-                if begin >= end:
+                earlier = best[i][k - 1]
+                if begin >= end or not earlier:  # no part here, or no k - 1 parts before it
                     continue
                 part = scorer.score(i, j, begin, end)
-                for rank, (prev, _, _) in enumerate(best[i][k - 1]):
-                    options.append((prev + part + cost, i, rank))
-            options.sort(key=lambda o: -o[0])
+                options.extend([(prev + part + cost, i, rank) for rank, (prev, _, _) in enumerate(earlier)])
+            # best first; the sort is stable (also reversed), so equal scores keep their order
+            options.sort(key=itemgetter(0), reverse=True)
             best[j][k] = options[:_KEEP]
     finals = best[n][count]
     if not finals:
@@ -723,13 +790,18 @@ class _Walker:
         self.doc = doc
         self.parts = SpellingParts(identifier=ident)
         self.scan.pos = len(ident)
+        self._anchors: dict[str, list[str]] = {}  # field -> values(field): asked more than once
 
     def first(self, name: str) -> str | None:
-        values = _texts(self.doc.get(name))
-        return _normalize_space(values[0]) if values else None
+        values = self.values(name)
+        return values[0] if values else None
 
     def values(self, name: str) -> list[str]:
-        return [_normalize_space(v) for v in _texts(self.doc.get(name))]
+        """The field's values normalised as the XSLT did (read-only: shared between calls)."""
+        found = self._anchors.get(name)
+        if found is None:
+            found = self._anchors[name] = [_normalize_space(v) for v in _texts(self.doc.get(name))]
+        return found
 
     def skip_to(self, pos: int) -> None:
         gap = self.scan.text[self.scan.pos : pos].strip()

@@ -89,7 +89,10 @@ def make_person(
     text = clean(html.unescape(name) if "&" in name else name)
     if not text:
         return None
-    g, f = _split_clean(text)
+    # the source's given and family names win; the name is split only for a part not given
+    g_src = clean(given) if given is not None else None
+    f_src = clean(family) if family is not None else None
+    g, f = (g_src, f_src) if g_src and f_src else _split_clean(text)
     affs: list[str] = []
     if affiliations:
         for a in affiliations:
@@ -98,8 +101,8 @@ def make_person(
                 affs.append(c)
     return Person(
         text,
-        (clean(given) or g) if given is not None else g,
-        (clean(family) or f) if family is not None else f,
+        g_src or g,
+        f_src or f,
         tuple(affs),
         normalize_orcid(orcid) if orcid else None,
     )

@@ -120,10 +120,19 @@ def untruncate(teaser: str | None, full: str | None) -> bool:
     """True when ``teaser`` is a truncated prefix of ``full`` (whitespace-insensitive)."""
     if not teaser or not full:
         return False
-    stem = _ELLIPSIS.sub("", teaser)
-    a = _collapse_ws(stem)
-    b = _collapse_ws(full)
-    return bool(a) and b.startswith(a) and len(b) > len(a)
+    a = _collapse_ws(_ELLIPSIS.sub("", teaser))
+    if not a:
+        return False
+    # Only the start of ``full`` is compared: collapse a window a little longer than the teaser,
+    # widening it until the collapsed window is longer than the teaser or is all of ``full``.
+    # A collapsed window is a prefix of the collapsed whole (only its stripped end could differ,
+    # and it is not part of the result), so the answer is the same as collapsing all of it.
+    size = len(a) + 64
+    while True:
+        b = _collapse_ws(full[:size])
+        if len(b) > len(a) or size >= len(full):
+            return len(b) > len(a) and b.startswith(a)
+        size *= 2
 
 
 _PAGE = r"[A-Za-z]{0,3}\d+[A-Za-z]?"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -87,3 +89,28 @@ def test_language_normaliser_never_raises_and_is_idempotent(text: str) -> None:
 )
 def test_strip_html_keeps_comparisons_and_drops_non_text_markup(text: str, plain: str) -> None:
     assert strip_html(text) == plain
+
+
+_SPACED = st.lists(
+    st.sampled_from(["a", "b", " ", "   ", "\n", "\t", "\u00a0", "\u200b", ".", "…"]), max_size=300
+).map("".join)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("\u200b", " ").split())
+
+
+@given(_SPACED, st.integers(min_value=0, max_value=400), st.sampled_from(["", "...", "…", " ..."]))
+def test_untruncate_compares_whitespace_insensitively_however_much_whitespace_there_is(
+    full: str, cut: int, mark: str
+) -> None:
+    teaser = full[:cut] + mark
+    stem = _words(re.sub(r"(\.\.\.|…)\s*$", "", teaser))
+    whole = _words(full)
+    assert untruncate(teaser, full) == (bool(stem) and whole.startswith(stem) and len(whole) > len(stem))
+
+
+def test_clean_collapses_every_kind_of_whitespace_run_in_a_long_text() -> None:
+    text = "<p>" + "word \t\u00a0\u200b next  " * 300 + "</p>"
+    assert strip_html(text) == " ".join(["word next"] * 300)
+    assert clean("\ufeff a\u2003\u2003b \u3000") == "a b"
