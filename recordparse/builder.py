@@ -23,7 +23,7 @@ from .record import Access, Person, Record
 
 __all__ = ["RecordBuilder"]
 
-_SIMPLE = (
+_SIMPLE = frozenset((
     "id",
     "type",
     "title",
@@ -39,8 +39,11 @@ _SIMPLE = (
     "rights",
     "license",
     "institution",
-)
+))
 
+
+#: Types that hold nothing nested.
+_FLAT = frozenset((str, int, float, bool, type(None)))
 
 #: How deep a value kept in ``extra`` may be nested (real metadata stays under 10).
 _MAX_DEPTH = 100
@@ -49,8 +52,11 @@ _MAX_DEPTH = 100
 def _too_deep(value: Any) -> bool:
     """Whether ``value`` has dicts or lists nested more than :data:`_MAX_DEPTH` deep
     (iterative: a recursive walk would hit the recursion limit it is meant to guard)."""
-    if type(value) is list and all(type(v) is str for v in value):
-        return False  # the common case (a repeated source field), decided without the walk
+    kind = type(value)
+    if (kind is list and all(type(v) in _FLAT for v in value)) or (
+        kind is dict and all(type(v) in _FLAT for v in value.values())
+    ):
+        return False  # the common cases (a repeated field, a flat object), decided without the walk
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()

@@ -291,7 +291,7 @@ class DoajXmlParser(Parser):
         chunk: XmlChunk = raw.data
         repairs: list[str] = []
         element = parse_chunk(chunk, raw.context, raw.position, self.name, repairs)
-        builder = RecordBuilder(self.name)
+        builder = RecordBuilder(self.name, may_hold_surrogates=False)
         flag_repairs(builder, repairs)
         map_doaj_article(element, builder, None)
         if builder.get("article_number"):

@@ -284,7 +284,9 @@ _ARTICLE_WORD = re.compile(r"\b(?:artigo|art[ií]culo|articolo|artikel|article)\
 _THESIS_WORD = re.compile(r"\b(?:thesis|tesis|tese|th[eè]se|dissertation|tesi)\b")
 
 
+@functools.lru_cache(maxsize=1024)
 def _type_key(value: str) -> str:
+    """The lookup key of a type wording. Memoised: a dump uses a few dozen type wordings."""
     text = value.strip()
     if text.lower().startswith(("info:eu-repo/", "http://", "https://")):
         text = text.rstrip("/").rsplit("/", 1)[-1]
@@ -336,7 +338,8 @@ def read_header(header: Any) -> OaiHeader:
     for child in header:  # one pass: the first identifier and datestamp, every setSpec
         name = local_name(child.tag)
         if name == "setSpec":
-            spec = clean(text_of(child))
+            text = child.text if len(child) == 0 else "".join(child.itertext())  # text_of()
+            spec = clean(text) if text else None
             if spec:
                 specs.append(spec)
         elif name == "identifier":
@@ -350,9 +353,9 @@ def read_header(header: Any) -> OaiHeader:
     return OaiHeader(identifier, datestamp, tuple(specs), deleted)
 
 
-def _map_sets(builder: RecordBuilder, header: OaiHeader) -> None:
-    """DOAJ setSpecs become subjects (scheme kept in ``extra["oai_sets"]``); others stay raw."""
-    doaj = header.is_doaj if header.set_specs else False
+def _map_sets(builder: RecordBuilder, header: OaiHeader, doaj: bool) -> None:
+    """DOAJ setSpecs (``doaj``: a DOAJ record) become subjects (scheme kept in
+    ``extra["oai_sets"]``); others stay raw."""
     for spec in header.set_specs:
         decoded = decode_doaj_set(spec) if doaj else None
         if decoded is None:
@@ -434,6 +437,25 @@ def _read_tail(page: OaiPage, text: str, position: Position) -> None:
 
 
 _RECORD_ID = re.compile(rb"<(?:[\w.-]+:)?identifier\s*>\s*([^<]{1,500}?)\s*<")
+#: The first identifier element's text, read greedily (see :func:`_record_id`).
+_RECORD_ID_TEXT = re.compile(rb"<(?:[\w.-]+:)?identifier\s*>([^<]*)<")
+
+
+def _record_id(data: bytes) -> str | None:
+    """The record's identifier as :data:`_RECORD_ID` finds it, for failure reports.
+
+    Its lazy group tries the rest of the pattern after every byte of the identifier; the
+    greedy read of the same text, stripped, is the same value when it is 1 to 500 bytes long
+    once stripped (or all whitespace). Otherwise the lazy pattern decides (it may skip to a
+    later identifier element).
+    """
+    m = _RECORD_ID_TEXT.search(data)
+    if m is not None:
+        text = m.group(1)
+        if text and len(text.strip()) <= 500:
+            return text.strip().decode("utf-8", "replace").strip()
+    m = _RECORD_ID.search(data)
+    return m.group(1).decode("utf-8", "replace").strip() if m else None
 _OAI_ROOT = re.compile(rb"<(?:[\w.-]+:)?OAI-PMH[\s>]")
 _BARE_RECORD = re.compile(rb"<(?:[\w.-]+:)?record[\s>]")
 _HEADER = re.compile(rb"<(?:[\w.-]+:)?header[\s>]")
@@ -448,9 +470,19 @@ def _mapper(ref: str) -> MetadataMapper:
     return func
 
 
+#: metadata root tag -> (namespace, local name); a harvest has a handful of metadata formats
+_METADATA_KEYS: dict[str, tuple[str, str]] = {}
+
+
 def _metadata_key(element: Any) -> tuple[str, str]:
-    qname = etree.QName(element)
-    return qname.namespace or "", qname.localname
+    tag = element.tag
+    key = _METADATA_KEYS.get(tag)
+    if key is None:
+        qname = etree.QName(element)
+        key = (qname.namespace or "", qname.localname)
+        if len(_METADATA_KEYS) < 1000:
+            _METADATA_KEYS[tag] = key
+    return key
 
 
 class OaiPmhParser(Parser):
@@ -531,9 +563,13 @@ class OaiPmhParser(Parser):
                 if page is None:
                     page = self._open_page(inp, splitter)
                     yield from self._check_chain(page, inp)
-                held.append(self._raw(item, page, inp) if isinstance(item, XmlChunk) else item)
-                last = item.number if isinstance(item, XmlChunk) else item.position.record
-                held_bytes += len(item.data) if isinstance(item, XmlChunk) else 0
+                if isinstance(item, XmlChunk):
+                    held.append(self._raw(item, page, inp))
+                    last = item.number
+                    held_bytes += len(item.data)
+                else:
+                    held.append(item)
+                    last = item.position.record
                 while held and (len(held) > LOOKAHEAD_RECORDS or held_bytes > LOOKAHEAD_BYTES):
                     released = held.popleft()
                     if isinstance(released, RawRecord):
@@ -556,8 +592,7 @@ class OaiPmhParser(Parser):
         yield from self._errors(page, inp, last)
 
     def _raw(self, chunk: XmlChunk, page: OaiPage, inp: Input) -> RawRecord:
-        m = _RECORD_ID.search(chunk.data)
-        record_id = m.group(1).decode("utf-8", "replace").strip() if m else None
+        record_id = _record_id(chunk.data)
         position = Position(inp.name, chunk.number, chunk.line, chunk.offset)
         return RawRecord(chunk, position, record_id=record_id, context=page)
 
@@ -616,11 +651,12 @@ class OaiPmhParser(Parser):
         if header_el is None:
             raise self.fail(raw, "record has no <header>", kind="syntax")
         header = read_header(header_el)
-        builder = RecordBuilder(self.name)
+        builder = RecordBuilder(self.name, may_hold_surrogates=False)
         if header.identifier:
             builder.set("id", header.identifier)
         builder.keep("oai_datestamp", header.datestamp)
-        _map_sets(builder, header)
+        doaj = header.is_doaj
+        _map_sets(builder, header, doaj)
         _keep_page(builder, page)
         flag_repairs(builder, repairs)
         if header.deleted:
@@ -632,7 +668,7 @@ class OaiPmhParser(Parser):
         self._map_metadata(raw, roots[0], builder, header)
         if about is not None:
             builder.keep("oai_about", clean(text_of(about)))
-        if header.is_doaj and builder.access is None:
+        if doaj and builder.access is None:
             apply_access(builder, [doaj_access_signal(header)])
         return builder.build()
 
@@ -665,11 +701,19 @@ def _record_parts(record: Any) -> tuple[Any, Any, Any]:
 
 
 def _keep_page(builder: RecordBuilder, page: OaiPage) -> None:
+    """The envelope's values, on every record of the page (called on a builder that holds none
+    of these names yet).
+
+    The request and the issued token are flat dicts of attribute strings, never nested: they go
+    into ``extra`` directly, a copy per record, where :meth:`RecordBuilder.keep` would walk each
+    for nesting depth on every record of the page (twice the cost of the rest of this).
+    """
     builder.keep("oai_response_date", page.response_date)
-    builder.keep("oai_request", dict(page.request) if page.request else None)
+    if page.request:
+        builder.extra["oai_request"] = dict(page.request)
     builder.keep("oai_request_token", page.request_token)
     if page.resumption is not None:
-        builder.keep("oai_resumption_token", dict(page.resumption))
+        builder.extra["oai_resumption_token"] = dict(page.resumption)
 
 
 def doaj_access_signal(header: OaiHeader) -> AccessSignal:
@@ -718,13 +762,17 @@ _EMBARGO_END = re.compile(r"^info:eu-repo/date/embargoEnd/", re.I)
 _EU_DATE = re.compile(r"^info:eu-repo/date/([A-Za-z]+)/(.+)$")
 _HAS_TIME = re.compile(r"\d[T ]\d{1,2}:\d{2}")
 _JOURNAL_LICENCE = re.compile(r"^Journal Licen[cs]e\(s\):\s*(.+)$", re.I)
-_DOAJ_CITATION = re.compile(
-    r"^(?P<journal>.*?)"
+#: What follows the journal in a DOAJ citation: ``, Vol V, Iss I, Pp s-e (YYYY)``, each part optional.
+_DOAJ_CITATION_TAIL = re.compile(
     r"(?:(?:^|, )Vol (?P<volume>.+?))?"
     r"(?:(?:^|, )Iss (?P<issue>.+?))?"
     r"(?:(?:^|, )(?P<pp>Pp|p) (?P<pages>[^,()]+?))?"
     r"(?:(?:^| )\((?P<year>\d{4})\))?$"
 )
+#: The whole citation: the journal is the shortest prefix that the tail can follow.
+_DOAJ_CITATION = re.compile(r"^(?P<journal>.*?)" + _DOAJ_CITATION_TAIL.pattern)
+#: The positions where a part of the tail can begin (zero-width, so overlapping ones are found).
+_DOAJ_CITATION_PART = re.compile(r"(?=, (?:Vol|Iss|Pp|p) | \()")
 _OJS_CITATION = re.compile(
     r"^(?P<journal>[^;]+?);\s*(?:Vol\.?|Volume|v\.)\s*(?P<volume>[^\s,;()]+)"
     r"(?:,?\s*(?:No\.?|Núm\.?|Nº|n\.|Iss\.?|Issue)\s*(?P<issue>[^\s,;()]+))?"
@@ -753,10 +801,33 @@ def parse_doaj_citation(text: str) -> dict[str, str] | None:
     text has none of the ``Vol``/``Iss``/``Pp`` parts."""
     if len(text) > _MAX_CITATION:
         return None
-    m = _DOAJ_CITATION.match(text.strip())
-    if m is None or not (m.group("volume") or m.group("issue") or m.group("pages")):
+    groups = _doaj_citation_groups(text.strip())
+    if not (groups["volume"] or groups["issue"] or groups["pages"]):
         return None
-    return _citation_parts(m)
+    return _citation_parts(groups)
+
+
+def _doaj_citation_groups(text: str) -> dict[str, str | None]:
+    """The groups :data:`_DOAJ_CITATION` gives for ``text``, found without its slow part.
+
+    The lazy journal group makes that pattern try its tail at every character of the journal
+    name. The tail can only begin at the start, at ``, Vol ``/``, Iss ``/``, Pp ``/``, p ``/
+    `` (`` or match empty at the end, so it is tried at those positions only, in the same order:
+    the first that matches gives the same groups. A line break (where the journal's ``.`` stops)
+    takes the whole pattern.
+    """
+    if "\n" in text:
+        m = _DOAJ_CITATION.match(text)
+        return m.groupdict() if m else dict.fromkeys(_DOAJ_CITATION.groupindex)
+    tail = _DOAJ_CITATION_TAIL.match(text)
+    if tail is None:
+        for part in _DOAJ_CITATION_PART.finditer(text, 1):
+            tail = _DOAJ_CITATION_TAIL.match(text, part.start())
+            if tail is not None:
+                break
+        else:  # no part: the whole text is the journal (the tail matches empty at the end)
+            return {"journal": text, **dict.fromkeys(_DOAJ_CITATION_TAIL.groupindex)}
+    return {"journal": text[: tail.start()], **tail.groupdict()}
 
 
 def _parse_ojs_citation(text: str) -> dict[str, str] | None:
@@ -764,11 +835,16 @@ def _parse_ojs_citation(text: str) -> dict[str, str] | None:
     if len(text) > _MAX_CITATION:
         return None
     m = _OJS_CITATION.match(text.strip())
-    return _citation_parts(m) if m else None
+    return _citation_parts(m.groupdict()) if m else None
 
 
-def _citation_parts(m: re.Match[str]) -> dict[str, str]:
-    parts = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip() and k != "pp"}
+def _citation_parts(groups: dict[str, str | None]) -> dict[str, str]:
+    parts: dict[str, str] = {}
+    for key, value in groups.items():
+        if value and key != "pp":
+            value = value.strip()
+            if value:
+                parts[key] = value
     pages = parts.pop("pages", None)
     if pages:
         span = _PAGE_SPAN.match(pages)
@@ -800,15 +876,17 @@ def map_oai_dc(metadata: Any, builder: RecordBuilder, header: OaiHeader | None) 
     by_tag = _DC_BY_TAG
     for child in metadata:
         tag = child.tag
-        if not isinstance(tag, str):
-            continue
         found = by_tag.get(tag)
         if found is None:
+            if not isinstance(tag, str):
+                continue
             name = local_name(tag)
             found = (name, _DC_HANDLERS.get(name))
             if len(by_tag) < 1000:
                 by_tag[tag] = found
-        value = clean(text_of(child))
+        # text_of() inlined: a dc element is nearly always a leaf, whose text is .text
+        text = child.text if len(child) == 0 else "".join(child.itertext())
+        value = clean(text) if text else None
         if value is None:
             continue
         name, handler = found
@@ -858,6 +936,9 @@ def _dc_subject(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
     if xsi_type:
         _classified(b, xsi_type.split(":", 1)[-1], value)
         return
+    if ":" not in value:  # every classified form below has a colon; most subjects are free terms
+        b.add_keyword(value)
+        return
     m = _EU_CLASS.match(value)
     if m:
         _classified(b, m.group(1), m.group(2))
@@ -886,6 +967,9 @@ def _dc_publisher(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
 
 
 def _dc_date(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
+    if "/" not in value:  # not an info:eu-repo/date/... value (a plain date: the common case)
+        s.dates.append(value)
+        return
     if _EMBARGO_END.match(value):
         signal = from_vocabulary(value, field="dc:date")
         if signal is not None:
@@ -908,9 +992,14 @@ def _dc_type(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
     s.types.append(value)
 
 
+def _without_issn_label(value: str) -> str:
+    """``value`` without an ``ISSN:``/``eISSN`` label; most ISSNs have none (a digit first)."""
+    return value if value[:1].isdecimal() else _ISSN_LABEL.sub("", value)
+
+
 def _dc_identifier(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
     if _ISSN_ONLY.match(value):
-        b.add_issn(_ISSN_LABEL.sub("", value))
+        b.add_issn(_without_issn_label(value))
         return
     low = value.lower()
     doi_like = low.startswith(("10.", "doi:", "info:doi/", "urn:doi:")) or _DOI_URL.match(low)
@@ -938,7 +1027,7 @@ def _dc_relation(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
 def _dc_source(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
     b.keep("dc:source", value)
     if _ISSN_ONLY.match(value):
-        b.add_issn(_ISSN_LABEL.sub("", value))
+        b.add_issn(_without_issn_label(value))
         return
     parts = (parse_doaj_citation(value) if s.doaj else None) or _parse_ojs_citation(value)
     if parts is None:

@@ -456,6 +456,14 @@ def test_doaj_citation_parsing() -> None:
     }
     assert parse_doaj_citation("Journal of Things (2020)") is None
     assert parse_doaj_citation("x" * 5000) is None
+    # commas and brackets inside the journal's name stay in it
+    assert parse_doaj_citation("Anais (Série B), Vol 4, p 77 (2019)") == {
+        "journal": "Anais (Série B)",
+        "volume": "4",
+        "start_page": "77",
+        "year": "2019",
+    }
+    assert parse_doaj_citation("Estudos, Pp, Vol 9") == {"journal": "Estudos, Pp", "volume": "9"}
 
 
 def test_doaj_oai_dc_source_fills_journal_fields() -> None:
