@@ -50,14 +50,27 @@ def _finite_float(text: str) -> float | str:
 _DECODER = json.JSONDecoder(parse_constant=str, parse_float=_finite_float)
 
 
+# A decoded JSON string can hold a lone surrogate (U+D800..U+DFFF, not a character) only by way
+# of a \uD800-\uDFFF escape: the text decoders never make one (they replace or reject what is not
+# a character). One C-speed search over an item's source text tells whether it has such an
+# escape; an escaped backslash followed by ``ud8..`` is a harmless false alarm.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 @attrs.frozen
 class JsonItem:
-    """One decoded JSON value with its 1-based item ``number``, ``line`` and byte ``offset``."""
+    """One decoded JSON value with its 1-based item ``number``, ``line`` and byte ``offset``.
+
+    ``may_hold_surrogates`` is False when the item's source text has no ``\\uD800``-``\\uDFFF``
+    escape, so no string in ``value`` holds a lone surrogate and the record built from it needs
+    no scan for them (``RecordBuilder(..., may_hold_surrogates=False)``).
+    """
 
     value: Any
     number: int
     line: int
     offset: int
+    may_hold_surrogates: bool = True
 
 
 def loads(text: str | bytes) -> Any:
@@ -94,6 +107,7 @@ class JsonStream:
         self._offset = bom  # line and byte offset of self._buf[0]
         self._fell_back = False
         self._mark = (0, 1, bom)  # (buffer index, line, byte offset) last computed
+        self._start = 0  # buffer index where the value last decoded starts
         self._count = 0  # items yielded (or failed) so far: numbers never restart or go back
         self._ended = False  # a broken item ended the stream: nothing after it is read
         #: Top-level (and enclosing) keys read while looking for the array, with their values.
@@ -101,6 +115,11 @@ class JsonStream:
 
     # -- buffer ------------------------------------------------------------------------------
     def _fill(self) -> bool:
+        """Append the next chunk of text to the buffer; False at the end of the input.
+
+        The text already read, up to the start of the current line, is dropped first: the
+        buffer is copied once per chunk (appending to it copies it anyway), and it holds no
+        more than that line's read part (at most a chunk), the value being read and one chunk."""
         if self._eof:
             return False
         raw = self._stream.read(_CHUNK)
@@ -120,6 +139,7 @@ class JsonStream:
             else:
                 self._fell_back = True
                 text, _ = decode_text(raw, self._encoding)
+        self._drop_read()
         self._buf += text
         return True
 
@@ -147,16 +167,37 @@ class JsonStream:
             self._mark = (0, line, offset)
             self._line, self._offset = line, offset
 
+    def _drop_read(self) -> None:
+        """Drop the buffer's text before the current line, so that an item's column, which
+        resynchronising after a broken item relies on, stays known; but never keep more than
+        a chunk of read text (a line that long, or no line break: drop up to the position)."""
+        pos = self._pos
+        cut = self._buf.rfind("\n", max(0, pos - _CHUNK), pos) + 1 or pos
+        if not cut:
+            return
+        line, offset = self._where()
+        kept = self._buf[cut:pos]
+        self._buf = self._buf[cut:]
+        self._pos = pos - cut
+        self._mark = (self._pos, line, offset)
+        self._line, self._offset = line, offset - self._byte_length(kept)
+
+    def _byte_length(self, text: str) -> int:
+        """How many bytes of the input ``text`` was decoded from."""
+        if text.isascii():
+            return len(text)
+        return len(text.encode(self._encoding if not self._fell_back else "cp1252", "replace"))
+
     def _where(self) -> tuple[int, int]:
         """(line, byte offset) of the current position, counted on from the last mark."""
         index, line, offset = self._mark
         pos = self._pos
         if pos < index:  # never expected: positions only move forward
             index, line, offset = 0, self._line, self._offset
-        done = self._buf[index:pos]
-        enc = self._encoding if not self._fell_back else "cp1252"
-        line += done.count("\n")
-        offset += len(done.encode(enc, "replace")) if not done.isascii() else len(done)
+        buf = self._buf
+        line += buf.count("\n", index, pos)
+        # str.isascii() is a flag lookup: in an ASCII buffer a character is a byte
+        offset += pos - index if buf.isascii() else self._byte_length(buf[index:pos])
         self._mark = (pos, line, offset)
         return line, offset
 
@@ -189,6 +230,13 @@ class JsonStream:
             raise self._error(f"expected {char!r}, found {found!r}")
         self._pos += 1
 
+    def _escapes_surrogate(self) -> bool:
+        """Whether the value just decoded has a ``\\uD800``-``\\uDFFF`` escape in its text
+        (``buf[_start:_pos]``). Most items have no backslash at all, which one ``find`` tells
+        (many times faster than the search, which then starts at the first backslash)."""
+        first = self._buf.find("\\", self._start, self._pos)
+        return first >= 0 and _SURROGATE_ESCAPE.search(self._buf, first, self._pos) is not None
+
     def _value(self) -> Any:
         """Decode the next value, refilling the buffer while it is incomplete."""
         self._skip_ws()
@@ -213,6 +261,7 @@ class JsonStream:
             # there already reads as a shorter number (``4.`` of ``4.117``, ``1e`` of ``1e5``)
             if isinstance(value, (int, float)) and _NUMBER_TAIL.fullmatch(self._buf, end) and self._fill():
                 continue
+            self._start = self._pos  # where the value's text starts: _fill may have moved it
             self._pos = end
             return value
 
@@ -297,8 +346,7 @@ class JsonStream:
                     return
                 continue
             self._count += 1
-            yield JsonItem(value, self._count, line, offset)
-            self._compact()
+            yield JsonItem(value, self._count, line, offset, self._escapes_surrogate())
 
     def _array_items(self) -> Iterator[JsonItem | Failure]:
         self._expect("[")
@@ -341,8 +389,7 @@ class JsonStream:
                 continue
             # an item right after ``[`` on the first line: the rest follow ``,\n`` at column 0
             item_column = column if line > 1 else 0
-            yield JsonItem(value, number, line, offset)
-            self._compact()
+            yield JsonItem(value, number, line, offset, self._escapes_surrogate())
 
     def _resync(self, column: int) -> bool:
         """Skip to the next line whose item (``{``/``[`` after optional ``,``) starts at ``column``,
@@ -406,4 +453,6 @@ def iter_json_lines(
                 parser=parser_name,
             )
             continue
-        yield JsonItem(value, number, line.number, line.offset)
+        yield JsonItem(
+            value, number, line.number, line.offset, _SURROGATE_ESCAPE.search(text) is not None
+        )

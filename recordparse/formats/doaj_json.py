@@ -71,6 +71,8 @@ _OPEN_EVIDENCE: Final = "DOAJ indexes only open-access journals"
 _PLACEHOLDER_PAGES: Final = frozenset({"n/a", "n.a.", "na", "none", "null", "-", "--", "?"})
 _E_LOCATOR = re.compile(r"^[eE]\d{3,}$")
 _HIT_KEYS: Final = ("_index", "_type", "_id", "_score", "sort")
+#: RawRecord.context of an item whose JSON text has no \uD800-\uDFFF escape (JsonItem.may_hold_surrogates)
+_NO_SURROGATES: Final = "no-surrogate-escapes"
 _RESULTS = re.compile(r'"results"\s*:\s*\[')
 _HITS = re.compile(r'"hits"\s*:\s*\{')
 
@@ -80,9 +82,31 @@ _HITS = re.compile(r'"hits"\s*:\s*\{')
 
 
 def _text(value: Any) -> str | None:
+    """A scalar JSON value as clean text; None for null, objects, arrays and blank text."""
+    if type(value) is str:  # nearly every value: one type test, then clean
+        return clean(value)
     if value is None or isinstance(value, (dict, list)):
         return None
     return clean(value)
+
+
+def _scalar(value: Any) -> bool:
+    """Whether ``value`` is what :func:`_text` reads (not null, not an object or array).
+
+    The builder's ``set``/``add_*`` clean their value themselves, so a scalar is handed to them
+    as it is rather than cleaned twice."""
+    return value is not None and not isinstance(value, (dict, list))
+
+
+#: The identifier and link types DOAJ writes, spelled as it writes them: :func:`_kind` finds
+#: these with one lookup instead of cleaning and lower-casing each one.
+_KINDS: Final = {"doi": "doi", "pissn": "pissn", "eissn": "eissn", "fulltext": "fulltext"}
+
+
+def _kind(value: Any) -> str:
+    """A ``type`` value as clean lower-case text, '' when there is none."""
+    known = _KINDS.get(value) if type(value) is str else None
+    return known if known is not None else (_text(value) or "").lower()
 
 
 def _dicts(value: Any) -> list[Mapping[str, Any]]:
@@ -93,6 +117,14 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     return [t for v in value if (t := _text(v))] if isinstance(value, list) else []
+
+
+def _scalars(value: Any) -> list[Any]:
+    """The scalar values of a list (or a single scalar), uncleaned, for a builder ``add_*``
+    that cleans them and drops blanks itself (what :func:`_strings` would keep)."""
+    if isinstance(value, list):
+        return [v for v in value if _scalar(v)]
+    return [value] if isinstance(value, str) else []
 
 
 def _set_text(builder: RecordBuilder, field: str, raw: Any) -> None:
@@ -141,7 +173,7 @@ def _map_identifiers(
     issns: dict[str, list[str]] = {"pissn": [], "eissn": []}
     others: list[Mapping[str, Any]] = []
     for ident in _dicts(bib.get("identifier")):
-        kind = (_text(ident.get("type")) or "").lower()
+        kind = _kind(ident.get("type"))
         value = _text(ident.get("id"))
         if value is None:
             continue
@@ -157,8 +189,10 @@ def _map_identifiers(
             builder.add_issn(value)
         if issns[kind]:
             builder.keep(kind, issns[kind][0] if len(issns[kind]) == 1 else issns[kind])
+    added = builder.issns
     for value in _strings(journal.get("issns")):
-        builder.add_issn(value)
+        if value not in added:  # usually the identifiers' own ISSNs, already normalised
+            builder.add_issn(value)
     if others:
         builder.keep("identifier", list(others))
 
@@ -169,16 +203,21 @@ def _map_authors(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
     for author in _dicts(bib.get("author")):
         name = _text(author.get("name"))
         affiliation = _text(author.get("affiliation"))
-        orcid = _text(author.get("orcid_id"))
-        if orcid and normalize_orcid(orcid) is None:
+        orcid = author.get("orcid_id")
+        if orcid is not None:  # (absent keys spare the call: _text(None) is None)
+            orcid = _text(orcid)
+        person = None
+        if name is not None:
+            affiliations = [affiliation] if affiliation else ()
+            person = builder.add_person(name, affiliations=affiliations, orcid=orcid)
+        # the person's ORCID is the normalised one: None when it could not be read
+        if orcid and (person.orcid if person else normalize_orcid(orcid)) is None:
             bad_orcids.append(orcid)
-            orcid = None
         if name is None:
             builder.keep("author", dict(author))
             continue
-        builder.add_person(name, affiliations=[affiliation] if affiliation else (), orcid=orcid)
-        email = _text(author.get("email"))
-        if email:
+        email = author.get("email")
+        if email is not None and (email := _text(email)):
             emails.append({"name": name, "email": email})
     if emails:
         builder.keep("author.email", emails)
@@ -189,6 +228,8 @@ def _map_authors(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
 def _page(value: Any, name: str, builder: RecordBuilder) -> str | None:
     """A page value as the source gives it; a placeholder such as ``n/a`` is kept verbatim
     (it is what the source says) and flagged, so nobody mistakes it for a page number."""
+    if value is None:
+        return None
     text = _text(value)
     if text is None:
         return None
@@ -203,22 +244,26 @@ def _page(value: Any, name: str, builder: RecordBuilder) -> str | None:
     return text
 
 
+#: Page fields: the Record field (its bibjson name too) and its name inside bibjson.journal.
+_PAGE_FIELDS: Final = (("start_page", "journal.start_page"), ("end_page", "journal.end_page"))
+
+
 def _map_pages(bib: Mapping[str, Any], journal: Mapping[str, Any], builder: RecordBuilder) -> None:
     # The single-article API puts the pages in bibjson.journal, search results and dumps in
     # bibjson itself: read both and report a disagreement.
-    for name, field in (("start_page", "start_page"), ("end_page", "end_page")):
+    for name, inner_name in _PAGE_FIELDS:
         outer = _page(bib.get(name), name, builder)
-        inner = _page(journal.get(name), f"journal.{name}", builder)
+        inner = _page(journal.get(name), inner_name, builder)
         if outer and inner and outer != inner:
             builder.flag(
                 "value_conflict",
-                f"bibjson.{name} and bibjson.journal.{name} differ",
-                [f"bibjson.{name}: {outer}", f"bibjson.journal.{name}: {inner}"],
-                field=field,
+                f"bibjson.{name} and bibjson.{inner_name} differ",
+                [f"bibjson.{name}: {outer}", f"bibjson.{inner_name}: {inner}"],
+                field=name,
             )
         value = outer or inner
         if value:
-            builder.set(field, value)
+            builder.set(name, value)
     _note_article_number(builder)
 
 
@@ -246,15 +291,22 @@ def _note_article_number(builder: RecordBuilder) -> None:
     )
 
 
+_JOURNAL_FIELDS: Final = (
+    ("title", "journal"),
+    ("publisher", "publisher"),
+    ("volume", "volume"),
+    ("number", "issue"),
+)
+_JOURNAL_MAPPED: Final = frozenset(
+    {"title", "publisher", "volume", "number", "language", "license", "issns", "start_page",
+     "end_page"}
+)  # fmt: skip
+
+
 def _map_journal(journal: Mapping[str, Any], builder: RecordBuilder) -> None:
-    for name, field in (
-        ("title", "journal"),
-        ("publisher", "publisher"),
-        ("volume", "volume"),
-        ("number", "issue"),
-    ):
-        value = _text(journal.get(name))
-        if value is not None:
+    for name, field in _JOURNAL_FIELDS:
+        value = journal.get(name)
+        if _scalar(value):
             builder.set(field, value)
     languages = _strings(journal.get("language"))
     for value in languages:
@@ -269,24 +321,13 @@ def _map_journal(journal: Mapping[str, Any], builder: RecordBuilder) -> None:
             break
     if licenses:
         builder.keep("journal.license", [dict(e) for e in licenses])
-    mapped = {
-        "title",
-        "publisher",
-        "volume",
-        "number",
-        "language",
-        "license",
-        "issns",
-        "start_page",
-        "end_page",
-    }
     for key, value in journal.items():
-        if key not in mapped:
+        if key not in _JOURNAL_MAPPED:
             builder.keep(f"journal.{key}", value)
 
 
 def _map_terms(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
-    for keyword in _strings(bib.get("keywords")):
+    for keyword in _scalars(bib.get("keywords")):
         builder.add_keyword(keyword)
     codes: list[str] = []
     for subject in _dicts(bib.get("subject")):
@@ -308,7 +349,7 @@ def _map_links(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
     other: list[dict[str, Any]] = []
     for link in _dicts(bib.get("link")):
         url = _text(link.get("url"))
-        kind = (_text(link.get("type")) or "fulltext").lower()
+        kind = _kind(link.get("type")) or "fulltext"
         if url and kind == "fulltext":
             builder.add_url(url)
             ctype = _text(link.get("content_type"))
@@ -357,8 +398,8 @@ def map_article(article: Mapping[str, Any], builder: RecordBuilder) -> None:
         raise ValueError("no bibjson object: not a DOAJ article")
     found = bib.get("journal")
     journal: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-    ident = _text(article.get("id"))
-    if ident:
+    ident = article.get("id")
+    if _scalar(ident):
         builder.set("id", ident)
     builder.set("type", "article-journal")
     _set_text(builder, "title", bib.get("title"))
@@ -447,6 +488,8 @@ class DoajJsonParser(Parser):
     media_types = ("application/json", "application/x-ndjson")
     patterns = ("article_batch_*.json", "*.json", "*.jsonl", "*.ldj", "*.ndjson")
     field_map = FIELD_MAP
+    #: Each array item or JSON line maps alone; the envelope before the first is the prologue.
+    splittable = True
 
     def sniff(self, head: bytes) -> float:
         try:
@@ -474,12 +517,18 @@ class DoajJsonParser(Parser):
                     parser=self.name,
                 )
                 continue
-            yield RawRecord(item.value, position, record_id=_record_id(item.value))
+            yield RawRecord(
+                item.value,
+                position,
+                record_id=_record_id(item.value),
+                context=None if item.may_hold_surrogates else _NO_SURROGATES,
+            )
 
     def map(self, raw: RawRecord) -> Record:
         if not isinstance(raw.data, Mapping):
             raise self.fail(raw, "not a DOAJ article")
-        builder = RecordBuilder(self.name)
+        # the scan for lone surrogates is needed only when the item's text had such an escape
+        builder = RecordBuilder(self.name, may_hold_surrogates=raw.context != _NO_SURROGATES)
         article = _unwrap_hit(raw.data, builder)
         bib = article.get("bibjson")
         if not isinstance(bib, Mapping):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from ..builder import RecordBuilder
@@ -38,6 +38,7 @@ from ..record import Position, Record
 from ..sources import Input
 from ..xmlsafe import XmlSplitter, local_name, parse_chunk
 from .base import Parser, RawRecord
+from .oai import note_doaj_synthesised_date
 
 __all__ = [
     "FIELD_MAP",
@@ -124,6 +125,7 @@ _DOAJ_INSTITUTION = re.compile(r"directory\s+(?:of\s+)?open\s+access\s+journals?
 _DOAJ_HEX = re.compile(r"([0-9a-f]{32})$", re.I)
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/10\.", re.I)
 _DATESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_DATE_END: Final = frozenset("?-).")
 _NAME_DATES = re.compile(r",?\s*(?:\(?\d{3,4}\??-(?:\d{3,4}\??)?\)?|b\.\s*\d{4}|d\.\s*\d{4})\.?$")
 
 
@@ -131,32 +133,31 @@ _NAME_DATES = re.compile(r",?\s*(?:\(?\d{3,4}\??-(?:\d{3,4}\??)?\)?|b\.\s*\d{4}|
 # One document -> builder
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [v for v in value if v is not None]
-    return [value]
-
-
 def _texts(value: Any) -> list[str]:
-    """The non-empty string values of a field, scalar or list (``["a", ""]`` -> ``["a"]``)."""
+    """The non-empty string values of a field, scalar or list (``["a", ""]`` -> ``["a"]``).
+
+    Nulls, objects and arrays inside a list are left out; other scalars become their text."""
     if value is None:
         return []
-    if type(value) is str:  # the common scalar, as the loop below would take it
+    if type(value) is str:  # the common scalar
         return [value] if value.strip() else []
     out: list[str] = []
-    for v in _as_list(value):
-        if isinstance(v, (dict, list)):
-            continue
-        text = str(v)
-        if text.strip():
-            out.append(text)
+    for v in value if isinstance(value, (list, tuple)) else (value,):
+        if type(v) is str:  # the common list item, tested before the general case
+            if v.strip():
+                out.append(v)
+        elif v is not None and not isinstance(v, (dict, list)):
+            text = str(v)
+            if text.strip():
+                out.append(text)
     return out
 
 
 class _Fields:
-    """The document with a record of which fields were mapped; the rest goes to ``extra``."""
+    """The document with a record of which fields were mapped; the rest goes to ``extra``.
+
+    A field is read once: the mapping functions pass its values on rather than read it again,
+    and skip the fields a document does not have (most of the schema, in any one document)."""
 
     def __init__(self, doc: Mapping[str, Any]) -> None:
         self.doc = doc
@@ -164,31 +165,44 @@ class _Fields:
 
     def texts(self, name: str) -> list[str]:
         self.used.add(name)
-        return _texts(self.doc.get(name))
+        value = self.doc.get(name)
+        return [] if value is None else _texts(value)
 
     def first(self, name: str) -> str | None:
         values = self.texts(name)
         return values[0] if values else None
 
     def peek(self, name: str) -> list[str]:
-        return _texts(self.doc.get(name))
+        value = self.doc.get(name)
+        return [] if value is None else _texts(value)
 
-    def keep_rest(self, name: str, builder: RecordBuilder) -> None:
-        """Keep the values after the first, which was mapped (a second publisher, ...)."""
-        rest = self.peek(name)[1:]
-        if rest:
-            builder.keep(name, rest if len(rest) > 1 else rest[0])
+    def has(self, name: str) -> bool:
+        """Whether the document has the field at all (reading an absent one gives ``[]``)."""
+        return name in self.doc
+
+
+def _keep_rest(name: str, values: list[str], builder: RecordBuilder) -> None:
+    """Keep the values after the first, which was mapped (a second publisher, ...)."""
+    if len(values) > 1:
+        builder.keep(name, values[1:] if len(values) > 2 else values[1])
+
+
+#: The fields whose values can show that a document came from DOAJ, with the test of a value.
+_DOAJ_TESTS: Final[tuple[tuple[str, Callable[[str], object]], ...]] = (
+    ("collection", lambda v: v.strip().upper() == "DOAJ"),
+    ("id", lambda v: _DOAJ_ID.match(v.strip())),
+    ("institution", lambda v: _DOAJ_INSTITUTION.search(v)),
+)
 
 
 def _doaj_signs(doc: Mapping[str, Any]) -> list[str]:
     """The field values that show a document came from DOAJ, as ``name: value`` evidence."""
-    tests = (
-        ("collection", lambda v: v.strip().upper() == "DOAJ"),
-        ("id", lambda v: bool(_DOAJ_ID.match(v.strip()))),
-        ("institution", lambda v: bool(_DOAJ_INSTITUTION.search(v))),
-    )
     return [
-        f"{name}: {value}" for name, test in tests for value in _texts(doc.get(name)) if test(value)
+        f"{name}: {value}"
+        for name, test in _DOAJ_TESTS
+        if name in doc
+        for value in _texts(doc[name])
+        if test(value)
     ]
 
 
@@ -222,19 +236,27 @@ def _map_title(f: _Fields, builder: RecordBuilder) -> None:
         return
     _set_text(builder, "title", title, "title")
     chosen = clean(title)
-    for name in _TITLE_VARIANTS:
+    if not chosen:
+        return
+    for name, values in zip(_TITLE_VARIANTS, (short, sub, full, f.peek("title_auth")), strict=True):
         # a variant contained in the chosen title (a copy, or a part it was built from) adds
-        # nothing; one that differs (title_full with its statement of responsibility) is kept
-        parts = [clean(v) or "" for v in f.peek(name)]
-        if parts and chosen and all(part in chosen for part in parts):
+        # nothing; one that differs (title_full with its statement of responsibility) is kept.
+        # (A plain copy of the title, the usual case, needs no clean-up to tell.)
+        if values and all(v == title or (clean(v) or "") in chosen for v in values):
             f.used.add(name)
 
 
 def _add_personal(builder: RecordBuilder, name: str) -> None:
     """A personal heading; MARC life dates (``Knight, George Wilson, 1897-``) are kept in the
     name but left out of the given/family split."""
-    core = _NAME_DATES.sub("", name.strip()).strip()
-    given, family = split_name(core) if core and core != name.strip() else (None, None)
+    stripped = name.strip()
+    last = stripped[-1:]
+    # life dates end in a digit, ``?``, ``-``, ``)`` or ``.``: other names skip the search
+    if not (last.isdecimal() or last in _DATE_END):
+        builder.add_person(name, given=None, family=None)
+        return
+    core = _NAME_DATES.sub("", stripped).strip()
+    given, family = split_name(core) if core and core != stripped else (None, None)
     builder.add_person(name, given=given, family=family)
 
 
@@ -242,12 +264,14 @@ def _map_authors(f: _Fields, builder: RecordBuilder) -> None:
     # VuFind's own order (getDeduplicatedAuthors): primary, corporate, secondary.
     for name in f.texts("author"):
         _add_personal(builder, name)
-    for name in f.texts("author_corporate"):
-        person = make_corporate(name)
-        if person is not None:
-            builder.people.append(person)
-    for name in f.texts("author2"):
-        _add_personal(builder, name)
+    if f.has("author_corporate"):
+        for name in f.texts("author_corporate"):
+            person = make_corporate(name)
+            if person is not None:
+                builder.people.append(person)
+    if f.has("author2"):
+        for name in f.texts("author2"):
+            _add_personal(builder, name)
 
 
 def _map_description(f: _Fields, builder: RecordBuilder) -> None:
@@ -266,37 +290,39 @@ def _map_date(f: _Fields, builder: RecordBuilder, doaj: bool) -> None:
         return
     raw = values[0].strip()
     iso = builder.set_date("date_published", raw, source_field="publishDate")
-    f.keep_rest("publishDate", builder)
+    _keep_rest("publishDate", values, builder)
     if doaj:
         # doaj.xsl copies DOAJ's publicationDate verbatim: its day is always 01 (and its month
         # 01 when DOAJ had none). The OAI module is the one place that marks that.
-        from .oai import note_doaj_synthesised_date
-
         note_doaj_synthesised_date(builder, raw, iso)
 
 
+_PLAIN_FIELDS: Final = (
+    ("publisher", "publisher"),
+    ("container_title", "journal"),
+    ("container_volume", "volume"),
+    ("container_issue", "issue"),
+    ("container_start_page", "start_page"),
+    ("institution", "institution"),
+)
+
+
 def _map_plain(f: _Fields, builder: RecordBuilder) -> None:
-    for source, field in (
-        ("publisher", "publisher"),
-        ("container_title", "journal"),
-        ("container_volume", "volume"),
-        ("container_issue", "issue"),
-        ("container_start_page", "start_page"),
-        ("institution", "institution"),
-    ):
-        value = f.first(source)
-        if value is not None:
-            builder.set(field, value)
-            f.keep_rest(source, builder)
+    for source, field in _PLAIN_FIELDS:
+        if f.has(source):
+            values = f.texts(source)
+            if values:
+                builder.set(field, values[0])
+                _keep_rest(source, values, builder)
 
 
 def _map_series(f: _Fields, builder: RecordBuilder, doaj: bool) -> None:
     # doaj.xsl puts the journal title in `series`; in MARC records it is a book series.
     if doaj and builder.get("journal") is None:
-        value = f.first("series")
-        if value is not None:
-            builder.set("journal", value)
-            f.keep_rest("series", builder)
+        values = f.texts("series")
+        if values:
+            builder.set("journal", values[0])
+            _keep_rest("series", values, builder)
 
 
 def _map_type(f: _Fields, builder: RecordBuilder) -> None:
@@ -311,6 +337,14 @@ def _map_type(f: _Fields, builder: RecordBuilder) -> None:
             return
 
 
+def _copy_of(facets: list[str], topics: list[str]) -> bool:
+    """Whether ``topic_facet`` is a copy of ``topic`` (XSLT imports), which adds nothing; an
+    exact copy, the usual case, is told without cleaning every term."""
+    return bool(facets) and (
+        facets == topics or {clean(v) for v in facets} <= {clean(t) for t in topics}
+    )
+
+
 def _map_lists(f: _Fields, builder: RecordBuilder) -> None:
     for value in f.texts("issn"):
         builder.add_issn(value)
@@ -319,16 +353,14 @@ def _map_lists(f: _Fields, builder: RecordBuilder) -> None:
     topics = f.texts("topic")
     for value in topics:
         builder.add_keyword(value)
-    known = {clean(t) for t in topics}
-    facets = f.peek("topic_facet")
-    if facets and all(clean(v) in known for v in facets):
-        f.used.add("topic_facet")  # a plain copy of topic (XSLT imports): nothing new
-    else:
-        for value in f.texts("topic_facet"):
+    facets = f.texts("topic_facet")
+    if not _copy_of(facets, topics):
+        for value in facets:
             builder.add_subject(value)
     for name in ("genre", "era", "geographic"):
-        for value in f.texts(name):
-            builder.add_subject(value)
+        if f.has(name):
+            for value in f.texts(name):
+                builder.add_subject(value)
     for value in f.texts("url"):
         builder.add_url(value)
         if _DOI_URL.match(value.strip()):
@@ -389,7 +421,7 @@ def _map_spelling(f: _Fields, builder: RecordBuilder, doaj: bool) -> None:
     if len(values) != 1:
         return  # SolrMarc: one string per MARC field; nothing to segment
     if doaj:
-        from .spelling import apply_spelling  # lazy: the module may land after this one
+        from .spelling import apply_spelling  # looked up per call: tests stand in for it
 
         apply_spelling(doc, builder)
     else:
@@ -404,7 +436,8 @@ def map_document(doc: Mapping[str, Any], builder: RecordBuilder) -> None:
     and its single ``spelling`` string is segmented by :mod:`recordparse.formats.spelling`.
     """
     f = _Fields(doc)
-    doaj = is_doaj_document(doc)
+    signs = _doaj_signs(doc)
+    doaj = bool(signs)
     ident = f.first("id")
     if ident is not None:
         builder.set("id", ident)
@@ -417,7 +450,7 @@ def map_document(doc: Mapping[str, Any], builder: RecordBuilder) -> None:
     _map_type(f, builder)
     _map_lists(f, builder)
     if doaj:
-        builder.set_access("open", evidence=[*_doaj_signs(doc), _DOAJ_OPEN])
+        builder.set_access("open", evidence=[*signs, _DOAJ_OPEN])
         hexid = _DOAJ_HEX.search(ident or "")
         if hexid:
             builder.keep("doaj_id", hexid.group(1).lower())
@@ -491,6 +524,11 @@ def _sniff_xml(head: bytes) -> float:
 # JSON
 
 
+#: RawRecord.context of a document whose JSON text has no \uD800-\uDFFF escape, so that its
+#: record cannot hold a lone surrogate (:attr:`JsonItem.may_hold_surrogates`); a document
+#: given highlighting gets that as its context instead.
+_NO_SURROGATES: Final = "no-surrogate-escapes"
+
 #: Documents held back to attach the highlighting that Solr writes after ``response``.
 _HIGHLIGHT_BUFFER = 1000
 _MAX_HEADER_LINES = 100
@@ -561,6 +599,10 @@ class SolrJsonParser(Parser):
     media_types = ("application/json", "application/x-ndjson", "application/jsonl")
     patterns = ("*.json", "*.jsonl", "*.ndjson")
     field_map = FIELD_MAP
+    #: Each document maps alone; the last ``_HIGHLIGHT_BUFFER`` stay in the final range, which
+    #: holds the highlighting a response of that many documents or fewer attaches to them.
+    splittable = True
+    split_tail = _HIGHLIGHT_BUFFER
 
     def sniff(self, head: bytes) -> float:
         try:
@@ -626,12 +668,19 @@ class SolrJsonParser(Parser):
                 kind="syntax",
                 parser=self.name,
             )
-        return RawRecord(item.value, position, record_id=_doc_id(item.value))
+        return RawRecord(
+            item.value,
+            position,
+            record_id=_doc_id(item.value),
+            context=None if item.may_hold_surrogates else _NO_SURROGATES,
+        )
 
     def map(self, raw: RawRecord) -> Record:
         if not isinstance(raw.data, Mapping):
             raise self.fail(raw, "not a Solr document")
-        builder = RecordBuilder(self.name)
+        # The scan for lone surrogates is needed only when the document's JSON text had a
+        # \uD800-\uDFFF escape, or when highlighting (read from outside it) is attached.
+        builder = RecordBuilder(self.name, may_hold_surrogates=raw.context != _NO_SURROGATES)
         map_document(raw.data, builder)
         if isinstance(raw.context, Mapping) and raw.context.get("highlighting"):
             builder.keep("highlighting", raw.context["highlighting"])
@@ -762,7 +811,7 @@ class SolrXmlParser(Parser):
     def map(self, raw: RawRecord) -> Record:
         if not isinstance(raw.data, Mapping):
             raise self.fail(raw, "not a Solr document")
-        builder = RecordBuilder(self.name)
+        builder = RecordBuilder(self.name, may_hold_surrogates=False)
         map_document(raw.data, builder)
         if isinstance(raw.context, Mapping) and raw.context.get("repairs"):
             builder.flag(

@@ -402,3 +402,18 @@ def test_reading_and_mapping_a_batch_does_not_accumulate(tmp_path: Path) -> None
         assert time.perf_counter() - started < 120
     assert peaks[1] < _SPLIT_BOUND
     assert peaks[1] <= peaks[0] * 1.25 + 1024 * 1024
+
+
+def test_lone_surrogate_escapes_are_replaced_and_flagged_only_where_they_are() -> None:
+    # the builder's scan runs only for items whose JSON text has a \ud800-\udfff escape
+    def article(ident: str, title: str) -> str:
+        return '{"id": "' + ident + '", "bibjson": {"title": "' + title + '", "journal": {"title": "J"}}}'
+
+    data = "[" + ",\n".join(
+        [article("a", "Broken \\ud800 title"), article("b", "Pair \\ud83d\\ude00 ok"), article("c", "Plain é")]
+    ) + "]"
+    recs = {r.id: r for r in records(data.encode(), "doaj-json")}
+    assert recs["a"].title == "Broken \ufffd title"
+    assert [f["code"] for f in recs["a"].extra["_flags"]] == ["invalid_unicode"]
+    assert recs["b"].title == "Pair 😀 ok" and "_flags" not in recs["b"].extra
+    assert recs["c"].title == "Plain é" and "_flags" not in recs["c"].extra

@@ -413,3 +413,21 @@ def test_sniff_tells_solr_xml_from_other_xml() -> None:
     assert parser.sniff((SOLR / "add-doaj.xml").read_bytes()) >= 0.9
     oai = b'<?xml version="1.0"?><OAI-PMH><ListRecords><record><header/></record></ListRecords></OAI-PMH>'
     assert parser.sniff(oai) == 0.0
+
+
+def test_lone_surrogates_in_a_document_or_its_highlighting_are_replaced() -> None:
+    # a document's own text decides whether its record is scanned; highlighting read from
+    # outside it always is
+    data = (
+        b'{"responseHeader": {"status": 0}, "response": {"numFound": 3, "docs": [\n'
+        b'{"id": "1", "title": "Bad \\udc00 title"},\n'
+        b'{"id": "2", "title": "Clean title"},\n'
+        b'{"id": "3", "title": "Also clean"}]},\n'
+        b'"highlighting": {"2": {"title": ["<em>Clean</em> \\ud800"]}}}\n'
+    )
+    recs = by_id(records(data, "vufind-solr-json"))
+    assert recs["1"].title == "Bad \ufffd title"
+    assert recs["2"].extra["highlighting"] == {"title": ["<em>Clean</em> \ufffd"]}
+    for ident in ("1", "2"):
+        assert any(f.code == "invalid_unicode" for f in recordparse.check(recs[ident])), ident
+    assert "_flags" not in recs["3"].extra
