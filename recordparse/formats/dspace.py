@@ -861,7 +861,7 @@ class DspaceTextParser(Parser):
         values, before, after = _read_full_record(str(raw.data))
         if not values:
             raise self.fail(raw, "no 'dc.field value' rows in this page")
-        builder = RecordBuilder(self.name)
+        builder = RecordBuilder(self.name, may_hold_surrogates=False)
         signals, _ = map_dc_fields(builder, values)
         title = builder.get("title")
         words = _text_signals([*before, *after], title)

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import attrs
 from lxml import etree
@@ -292,6 +292,11 @@ def _first(values: Sequence[Any]) -> str | None:
 
 def _set_plain(builder: RecordBuilder, field: str, name: str, values: Sequence[Any]) -> None:
     """Set a single-valued Record field; further different values stay in ``extra``."""
+    if len(values) <= 1:  # the usual case (absent or given once): nothing to compare
+        text = _text(values[0]) if values else None
+        if text:
+            builder.set(field, text)
+        return
     texts = [t for t in (_text(v) for v in values) if t]
     if not texts:
         return
@@ -314,10 +319,10 @@ def split_keywords(value: str) -> list[str]:
 
 def _person_parts(item: Any) -> tuple[str | None, str | None, str | None, str | None]:
     """``(family, given, orcid, id)`` of an EP3 creators item or a ``Family, Given`` string."""
-    if isinstance(item, Mapping):
+    if type(item) is dict or isinstance(item, Mapping):  # a plain dict is the usual item
         name = item.get("name")
         family = given = None
-        if isinstance(name, Mapping):
+        if type(name) is dict or isinstance(name, Mapping):
             family, given = _text(name.get("family")), _text(name.get("given"))
         elif isinstance(name, str):
             family, given = _split_family_given(name)
@@ -633,16 +638,56 @@ def _evidence_label(*parts: str | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _document_signal(doc: Mapping[str, Any]) -> AccessSignal:
+#: The scalar fields of an EP3 document that ``extra["documents"]`` keeps, in that order.
+_DOCUMENT_KEEP = ("docid", "pos", "format", "formatdesc", "content", "security", "date_embargo",
+                  "main", "license", "language", "mime_type", "placement")
+
+
+class _Ep3Document(NamedTuple):
+    """What access, language, licence and ``extra["documents"]`` read of one EP3 document,
+    read from its dict once (each step used to clean the same values again)."""
+
+    #: cleaned text of each non-empty scalar field of :data:`_DOCUMENT_KEEP`, in that order
+    texts: dict[str, str]
+    #: ``<files>`` item URLs (None for an item without one)
+    urls: list[str | None]
+    #: relation types
+    relations: list[str]
+    #: derived by EPrints itself (index codes, thumbnails, previews)
+    derived: bool
+    #: main full text rather than a part of the work (:func:`is_main_document`)
+    main: bool
+
+
+def _ep3_document(doc: Mapping[str, Any]) -> _Ep3Document:
+    """The facts of one EP3 document dict (as :func:`_xml_value` or :func:`_xml_document`
+    gives it) that the later steps read."""
+    texts: dict[str, str] = {}
+    for key in _DOCUMENT_KEEP:
+        text = _text(doc.get(key))
+        if text:
+            texts[key] = text
+    files = doc.get("files")
+    urls = [_text(f.get("url")) for f in files if isinstance(f, Mapping)] if isinstance(files, list) else []
+    relations = _relation_types(doc)
+    return _Ep3Document(
+        texts=texts,
+        urls=urls,
+        relations=relations,
+        derived=any(k.rsplit("/", 1)[-1].lower() in _DERIVED_RELATIONS for k in relations),
+        main=is_main_document(texts.get("content"), texts.get("formatdesc")),
+    )
+
+
+def _document_signal(doc: _Ep3Document) -> AccessSignal:
     """The access reading of one EP3 ``<document>``."""
-    security = _text(doc.get("security")) or "public"
+    texts = doc.texts
+    security = texts.get("security") or "public"
     label = _evidence_label(
-        f"document {_text(doc.get('docid')) or _text(doc.get('pos')) or '?'}",
-        _text(doc.get("main")),
-        _text(doc.get("content")),
+        f"document {texts.get('docid') or texts.get('pos') or '?'}", texts.get("main"), texts.get("content")
     )
     evidence = f"{label}: security={security}"
-    embargo = _text(doc.get("date_embargo"))
+    embargo = texts.get("date_embargo")
     if security.lower() != "public" and embargo:
         iso = parse_date(embargo)
         if iso:
@@ -664,11 +709,6 @@ def _relation_types(doc: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _is_derived(doc: Mapping[str, Any]) -> bool:
-    kinds = [k.rsplit("/", 1)[-1].lower() for k in _relation_types(doc)]
-    return any(k in _DERIVED_RELATIONS for k in kinds)
-
-
 def is_main_document(content: str | None, description: str | None) -> bool:
     """False for a document that is only a part of the work or an addition to it (by its
     ``content`` value, or by words in its description or rendered label)."""
@@ -677,40 +717,22 @@ def is_main_document(content: str | None, description: str | None) -> bool:
     return not (description and _PARTIAL_WORDS.search(description))
 
 
-def _xml_documents(documents: Sequence[Any]) -> list[DocumentView]:
+def _xml_documents(documents: Sequence[_Ep3Document]) -> list[DocumentView]:
     views: list[DocumentView] = []
     for doc in documents:
-        if not isinstance(doc, Mapping):
-            continue
         signal = _document_signal(doc)
-        views.append(
-            DocumentView(
-                label=signal.evidence,
-                signal=signal,
-                main=is_main_document(_text(doc.get("content")), _text(doc.get("formatdesc"))),
-                derived=_is_derived(doc),
-            )
-        )
+        views.append(DocumentView(label=signal.evidence, signal=signal, main=doc.main, derived=doc.derived))
     return views
 
 
-def _document_summary(doc: Mapping[str, Any]) -> dict[str, Any]:
+def _document_summary(doc: _Ep3Document) -> dict[str, Any]:
     """What ``extra["documents"]`` keeps of one EP3 document."""
-    keep = ("docid", "pos", "format", "formatdesc", "content", "security", "date_embargo",
-            "main", "license", "language", "mime_type", "placement")
-    out: dict[str, Any] = {}
-    for k in keep:
-        text = _text(doc.get(k))
-        if text:
-            out[k] = text
-    files = doc.get("files")
-    urls = [_text(f.get("url")) for f in files if isinstance(f, Mapping)] if isinstance(files, list) else []
-    if any(urls):
-        out["urls"] = [u for u in urls if u]
-    relations = _relation_types(doc)
-    if relations:
-        out["relations"] = relations
-    out["derived"] = _is_derived(doc)
+    out: dict[str, Any] = dict(doc.texts)
+    if any(doc.urls):
+        out["urls"] = [u for u in doc.urls if u]
+    if doc.relations:
+        out["relations"] = list(doc.relations)
+    out["derived"] = doc.derived
     return out
 
 
@@ -725,19 +747,14 @@ def _status_signals(fields: Mapping[str, Sequence[Any]]) -> list[AccessSignal]:
     return out
 
 
-def _main_document_facts(builder: RecordBuilder, documents: Sequence[Any]) -> None:
+def _main_document_facts(builder: RecordBuilder, documents: Sequence[_Ep3Document]) -> None:
     """Language and licence of the readable main documents, when they agree."""
-    mains = [
-        d
-        for d in documents
-        if isinstance(d, Mapping) and not _is_derived(d)
-        and is_main_document(_text(d.get("content")), _text(d.get("formatdesc")))
-    ]
-    public = [d for d in mains if (_text(d.get("security")) or "").lower() == "public"] or mains
-    languages = {t for t in (_text(d.get("language")) for d in public) if t}
+    mains = [d for d in documents if not d.derived and d.main]
+    public = [d for d in mains if (d.texts.get("security") or "").lower() == "public"] or mains
+    languages = {t for t in (d.texts.get("language") for d in public) if t}
     if len(languages) == 1:
         builder.set_language(languages.pop(), source_field="document_language")
-    licences = {t for t in (_text(d.get("license")) for d in public) if t and t.lower() != "other"}
+    licences = {t for t in (d.texts.get("license") for d in public) if t and t.lower() != "other"}
     if len(licences) == 1:
         builder.set("license", licences.pop())
 
@@ -746,26 +763,47 @@ def _main_document_facts(builder: RecordBuilder, documents: Sequence[Any]) -> No
 # EP3 XML
 
 
+#: element tag -> local name; "" for comments and processing instructions (whose ``tag`` is a
+#: function). Memoised: an export uses a few dozen tags, read for every element.
+_EP3_NAMES: dict[Any, str] = {}
+
+
+def _ep3_name(tag: Any) -> str:
+    name = _EP3_NAMES.get(tag)
+    if name is None:
+        name = local_name(tag)  # "" for a non-string tag
+        if len(_EP3_NAMES) < 10_000:
+            _EP3_NAMES[tag] = name
+    return name
+
+
 def _xml_value(element: Any) -> Any:
-    """An EP3 element as plain data: text, a list (``<item>`` children) or a dict."""
+    """An EP3 element as plain data: text, a list (``<item>`` children) or a dict (a repeated
+    child name collects its values in a list).
+
+    Written for speed, as this reads every element of an export: a leaf child's value is read
+    in the loop rather than by a call, and a dict without repeated names is built in one go."""
     if len(element) == 0:  # a leaf (most elements): no child to look at
-        text = element.text
-        return text if text is not None else ""
-    children: list[Any] = []
+        return element.text or ""
+    known = _EP3_NAMES
     names: list[str] = []
+    values: list[Any] = []
     for child in element:
         tag = child.tag  # built anew on each access: read once
-        if isinstance(tag, str):
-            children.append(child)
-            names.append(local_name(tag))
-    if not children:
-        text = element.text
-        return text if text is not None else ""
-    if all(name == "item" for name in names):
-        return [_xml_value(c) for c in children]
+        name = known.get(tag)
+        if name is None:
+            name = _ep3_name(tag)
+        if name:
+            names.append(name)
+            values.append((child.text or "") if len(child) == 0 else _xml_value(child))
+    if not names:
+        return element.text or ""
+    if names.count("item") == len(names):
+        return values
+    if len(set(names)) == len(names):
+        return dict(zip(names, values, strict=True))
     out: dict[str, Any] = {}
-    for name, child in zip(names, children, strict=True):
-        value = _xml_value(child)
+    for name, value in zip(names, values, strict=True):
         if name in out:
             current = out[name]
             out[name] = [*current, value] if isinstance(current, list) else [current, value]
@@ -774,22 +812,97 @@ def _xml_value(element: Any) -> Any:
     return out
 
 
+#: Fields of an EP3 ``<document>`` that :func:`_ep3_document` reads.
+_DOCUMENT_READ = frozenset({*_DOCUMENT_KEEP, "relation", "files"})
+
+
+def _xml_document(element: Any) -> dict[str, Any] | None:
+    """The fields of one ``<document>`` that :func:`_ep3_document` reads, as :func:`_xml_value`
+    gives them, without converting the rest (file records, revision numbers: half a record's
+    elements). ``files`` is left out unless it is a list of ``<item>``s, the one shape read.
+    None when the element is not a plain dict of distinct names (a repeated name, or only
+    ``<item>`` children): :func:`_xml_value` then reads it whole."""
+    out: dict[str, Any] = {}
+    seen: set[str] = set()
+    known = _EP3_NAMES
+    for child in element:
+        tag = child.tag
+        name = known.get(tag)
+        if name is None:
+            name = _ep3_name(tag)
+        if not name:
+            continue
+        if name in seen:
+            return None
+        seen.add(name)
+        if name not in _DOCUMENT_READ:
+            continue
+        if name == "files":
+            if _holds_items(child):  # else not a list: its file records are never read
+                out[name] = _xml_value(child)
+        elif len(child) == 0:
+            out[name] = child.text or ""
+        else:
+            out[name] = _xml_value(child)
+    if not seen or seen == {"item"}:
+        return None
+    return out
+
+
+def _holds_items(element: Any) -> bool:
+    """Whether :func:`_xml_value` makes a list of ``element``: it has child elements, all
+    ``<item>``s. Reads only the children's names."""
+    names = [name for name in (_ep3_name(child.tag) for child in element) if name]
+    return bool(names) and names.count("item") == len(names)
+
+
+def _xml_documents_field(element: Any) -> list[Any]:
+    """The documents of a ``<documents>`` element (each a dict, as far as it is one).
+
+    The usual shape, ``<document>`` children that are each a plain dict, is read by
+    :func:`_xml_document`; anything else by :func:`_xml_value` as a whole."""
+    docs: list[Any] = []
+    for child in element:
+        name = _ep3_name(child.tag)
+        if not name:
+            continue
+        doc = _xml_document(child) if name == "document" else None
+        if doc is None:
+            break
+        docs.append(doc)
+    else:
+        if docs:
+            return docs
+    value = _xml_value(element)
+    if isinstance(value, dict) and "document" in value:
+        inner = value["document"]
+        return inner if isinstance(inner, list) else [inner]
+    return value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+
+
 def _xml_fields(element: Any) -> dict[str, list[Any]]:
     """The children of an ``<eprint>`` as field name -> values."""
     fields: dict[str, list[Any]] = {}
+    known = _EP3_NAMES
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str):
+        name = known.get(tag)
+        if name is None:
+            name = _ep3_name(tag)
+        if not name:
             continue
-        name = local_name(tag)
-        value = _xml_value(child)
+        if len(child) == 0:  # most fields: one text
+            values = fields.get(name)
+            if values is None:
+                fields[name] = [child.text or ""]
+            else:
+                values.append(child.text or "")
+            continue
         if name == "documents":
-            docs = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
-            if isinstance(value, dict) and "document" in value:
-                inner = value["document"]
-                docs = inner if isinstance(inner, list) else [inner]
-            fields.setdefault(name, []).extend(docs)
-        elif isinstance(value, list):
+            fields.setdefault(name, []).extend(_xml_documents_field(child))
+            continue
+        value = _xml_value(child)
+        if isinstance(value, list):
             fields.setdefault(name, []).extend(value)
         else:
             fields.setdefault(name, []).append(value)
@@ -804,6 +917,8 @@ class EprintsXmlParser(Parser):
     media_types = ("application/xml", "text/xml")
     patterns = ("*.xml", "*.ep3", "*.ep3.xml")
     field_map: ClassVar[dict[str, str]] = EPRINT_FIELD_MAP
+    #: ``split`` only frames ``<eprint>`` chunks; the root start tag is the range prologue.
+    splittable = True
 
     def sniff(self, head: bytes) -> float:
         if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
@@ -828,16 +943,16 @@ class EprintsXmlParser(Parser):
         repairs: list[str] = []
         element = parse_chunk(chunk, raw.context, raw.position, self.name, repairs)
         fields = _xml_fields(element)
-        builder = RecordBuilder(self.name)
+        builder = RecordBuilder(self.name, may_hold_surrogates=False)
         for note in repairs:
             builder.flag("xml_repaired", note, [], severity="info")
         uri = clean(element.get("id"))
         if uri:
             builder.add_url(uri)
         map_eprint_fields(builder, fields)
-        documents = fields.get("documents", [])
+        documents = [_ep3_document(d) for d in fields.get("documents", ()) if isinstance(d, Mapping)]
         if documents:
-            builder.keep("documents", [_document_summary(d) for d in documents if isinstance(d, Mapping)])
+            builder.keep("documents", [_document_summary(d) for d in documents])
             _main_document_facts(builder, documents)
         docs_signal = combine_documents(_xml_documents(documents))
         settle_access(builder, [docs_signal] if docs_signal else [], _status_signals(fields))
@@ -934,7 +1049,7 @@ class EprintsSimpleParser(Parser):
         if not _SIMPLE_KEY.match(first):
             raise self.fail(raw, f"not a 'key: value' line: {first[:80]!r}", kind="syntax")
         fields = parse_simple(text)
-        builder = RecordBuilder(self.name)
+        builder = RecordBuilder(self.name, may_hold_surrogates=False)
         map_eprint_fields(builder, fields)
         settle_access(builder, _simple_document_signals(fields), _status_signals(fields))
         return builder.build()
@@ -985,7 +1100,12 @@ def _tag(node: Any) -> str:
 def page_lines(element: Any) -> list[str]:
     """The visible text of an HTML element as lines: block elements and ``<br>`` break lines
     (line breaks inside text do not), scripts and styles are left out, whitespace is cleaned,
-    empty lines dropped."""
+    empty lines dropped.
+
+    One walk over the subtree's start and end events; the text is joined with a break mark and
+    cleaned line by line. (An XSLT transform would do the walk in C, 0.2 ms a page faster, but
+    recordparse keeps libxslt out of reach of hostile pages: ``tests/adversarial/test_audit.py``.)
+    """
     parts: list[str] = []
     append = parts.append
     skipping = 0
@@ -1033,11 +1153,30 @@ _LABEL_RE = re.compile(
 )
 
 
+#: The length of the longest label of :data:`PAGE_LABELS`.
+_LONGEST_LABEL = max(map(len, PAGE_LABELS))
+
 #: A ``Label: value`` row with a label the tables do not know (site-local fields).
 _OTHER_LABEL = re.compile(r"^([A-Z][^:]{1,48}?)\s*:\s+(\S.*)$")
 
 
 def _label_of(line: str) -> tuple[str, str] | None:
+    """``(field, value)`` of a ``Label: value`` row with a known label, else None.
+
+    Fast path: a label holds no colon, so a row's label is the text before its first colon; for
+    an ASCII label on a one-line row a dict look-up of it answers what :data:`_LABEL_RE` would
+    (its ``\\s`` and case-folding then mean rstrip() and lower()). Other lines take the regex:
+    case-folding pairs some non-ASCII letters with ASCII ones, and ``.`` stops at a new line.
+    """
+    label, colon, value = line.partition(":")
+    if not colon:
+        return None
+    stem = label.rstrip()
+    if len(stem) > _LONGEST_LABEL:  # the regex matches a label character for character
+        return None
+    if stem.isascii() and "\n" not in line:
+        field = PAGE_LABELS.get(stem.lower())
+        return None if field is None else (field, value.strip())
     match = _LABEL_RE.match(line)
     if not match:
         return None
@@ -1068,6 +1207,9 @@ def cut_page(lines: Sequence[str]) -> PageParts:
     parts = PageParts()
     state = "before"
     for line in lines:
+        if state == "after":  # the footer: no row is read there
+            parts.after.append(line)
+            continue
         row = _label_of(line)
         if row and (state == "abstract" or (state == "before" and row[0] in _TABLE_STARTERS)):
             state = "table"
@@ -1427,15 +1569,26 @@ def _html_fields(metas: Sequence[tuple[str, str]], builder: RecordBuilder) -> di
     return fields
 
 
+def _class_holders(name: str) -> Any:
+    """A compiled XPath for the ``class`` attributes (of the context element and its
+    descendants, in document order) that contain ``name`` as a substring; each result's
+    ``getparent()`` is its element, and the caller checks the class list. It picks the few
+    candidates in C instead of reading every element's class in Python (selecting the
+    attributes is cheaper in libxml2 than testing a predicate on every element)."""
+    return etree.XPath(f"descendant-or-self::*/@class[contains(., '{name}')]")
+
+
+_SUMMARY_CONTENT = _class_holders("ep_summary_content")
+_PAGE_DOCUMENT = _class_holders("ep_summary_page_document")
+_DOCUMENT_CITATION = _class_holders("ep_document_citation")
+
+
 def _content_area(root: Any) -> Any:
     """The main content of an abstract page (``ep_summary_content_main``), else the body."""
-    for node in root.iter("*"):  # elements only
-        attribute = node.get("class")
-        if not attribute or "ep_summary_content" not in attribute:
-            continue  # neither class can be there
+    for attribute in _SUMMARY_CONTENT(root):
         classes = attribute.split()
         if "ep_summary_content_main" in classes or "ep_summary_content" in classes:
-            return node
+            return attribute.getparent()
     body = root.find("body")
     return body if body is not None else root
 
@@ -1445,19 +1598,19 @@ def _html_documents(area: Any) -> list[list[str]]:
     the table rows / divs around ``ep_document_citation`` spans (3.2/3.3 themes)."""
     blocks: list[list[str]] = []
     seen: list[Any] = []
-    for node in area.iter("*"):  # elements only
-        attribute = node.get("class")
-        if attribute and "ep_summary_page_document" in attribute and "ep_summary_page_document" in attribute.split():
+    for attribute in _PAGE_DOCUMENT(area):
+        if "ep_summary_page_document" in attribute.split():
+            node = attribute.getparent()
             lines = page_lines(node)
             if lines:
                 blocks.append(lines)
                 seen.append(node)
     if blocks:
         return blocks
-    for span in area.iter("*"):  # elements only
-        attribute = span.get("class")
-        if not attribute or "ep_document_citation" not in attribute or "ep_document_citation" not in attribute.split():
+    for attribute in _DOCUMENT_CITATION(area):
+        if "ep_document_citation" not in attribute.split():
             continue
+        span = attribute.getparent()
         container = span
         for ancestor in span.iterancestors():
             if _tag(ancestor) in ("tr", "li") or "ep_document" in (ancestor.get("class") or ""):
@@ -1513,7 +1666,9 @@ class EprintsHtmlParser(PageParser):
     html_elements = False  # plain etree elements: the page walks below touch every node
 
     def map(self, raw: RawRecord) -> Record:
-        builder = RecordBuilder(self.name)
+        # Every value comes out of lxml, which never makes lone surrogates; only a decoding
+        # note (raw.context, flagged by parse_page) is text of another origin.
+        builder = RecordBuilder(self.name, may_hold_surrogates=bool(raw.context))
         root = self.parse_page(raw, builder)
         metas = meta_tags(root)
         fields = _html_fields(metas, builder)
@@ -1626,7 +1781,7 @@ class EprintsTextParser(Parser):
         lines = [line for line in (clean(x) for x in str(raw.data).split("\n")) if line]
         if not any(_label_of(line) for line in lines):
             raise self.fail(raw, "no EPrints metadata table (Item Type:, URI: ...) in this page")
-        builder = RecordBuilder(self.name)
+        builder = RecordBuilder(self.name, may_hold_surrogates=False)
         map_page(builder, lines)
         return builder.build()
 
