@@ -31,9 +31,12 @@ on a page without ``description`` a cut teaser is kept as ``extra["summary_tease
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, ClassVar, Final, NamedTuple
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -145,35 +148,26 @@ def is_field_name(name: str) -> bool:
     return False
 
 
-#: Memo of :func:`_field_line` and :func:`_label_line` per line text: the splitter and the
-#: mapper ask about every line several times, and a dump repeats many lines. Bounded: emptied
-#: when full, short lines only.
-_LINE_MEMO_SIZE: Final = 4096
-_LINE_MEMO_LENGTH: Final = 400
-_FIELD_LINES: dict[str, tuple[str, str] | None] = {}
-_LABEL_LINES: dict[str, tuple[str, str] | None] = {}
-
-
-_UNSEEN: Final = ("", "")  # no line reads as this: a name is never empty
-
-
 def _field_line(text: str) -> tuple[str, str] | None:
-    found = _FIELD_LINES.get(text, _UNSEEN)
-    if found is not _UNSEEN:
-        return found
-    found = _read_field_line(text)
-    if len(text) <= _LINE_MEMO_LENGTH:
-        if len(_FIELD_LINES) >= _LINE_MEMO_SIZE:
-            _FIELD_LINES.clear()
-        _FIELD_LINES[text] = found
-    return found
+    """``(name, value)`` when ``text`` reads as a Staff View field line (memoised, see
+    :func:`_line_kind`)."""
+    return _line_kind(text)[1]
 
 
 def _read_field_line(text: str) -> tuple[str, str] | None:
-    match = _FIELD_LINE.match(text.strip())
-    if not match or not is_field_name(match.group(1)):
+    stripped = text.strip()
+    name, _, value = stripped.partition(" ")
+    if name in STAFF_FIELDS and "\t" not in name and "\n" not in value:
+        # the usual field line: a known name (each matches _FIELD_LINE's name), one space, the
+        # value; found without the regex
+        return name, value.strip()
+    match = _FIELD_LINE.match(stripped)
+    if match is None:
         return None
-    return match.group(1), (match.group(2) or "").strip()
+    name, found = match.groups()
+    if name not in STAFF_FIELDS and not is_field_name(name):
+        return None
+    return name, (found or "").strip()
 
 
 def _single_valued(name: str) -> bool:
@@ -243,10 +237,8 @@ _FULL_DESCRIPTION = "Full description"
 _SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\f+)\s*$")
 
 
-def _may_separate(stripped: str, line: str) -> bool:
-    """False when ``line`` (``stripped`` without its white space) cannot match _SEPARATOR:
-    that needs a rule of ``-``, ``=``, ``*`` or ``_``, or a form feed (which strip() removes)."""
-    return (bool(stripped) and stripped[0] in "-=*_") or "\f" in line
+_NAME_LIST_GAPS = re.compile(r",\s+")
+_DATE_RANGE_GAP = re.compile(r"\s?-\s?(?=\d{4}$)")
 _ROLE = re.compile(r"\s*\(([^()]{2,40})\)$")
 _LIFE_DATES = re.compile(r"^(?:\d{3,4}\??-(?:\d{3,4}\??)?|b\. ?\d{4}|d\. ?\d{4}|\d{4})\.?$")
 _PUB_DATE = re.compile(
@@ -255,30 +247,67 @@ _PUB_DATE = re.compile(
 
 
 def _label_line(text: str) -> tuple[str, str] | None:
-    found = _LABEL_LINES.get(text, _UNSEEN)
-    if found is not _UNSEEN:
-        return found
-    found = _read_label_line(text)
-    if len(text) <= _LINE_MEMO_LENGTH:
-        if len(_LABEL_LINES) >= _LINE_MEMO_SIZE:
-            _LABEL_LINES.clear()
-        _LABEL_LINES[text] = found
-    return found
+    """``(label, value)`` when ``text`` reads as a public-view ``Label: value`` line (memoised,
+    see :func:`_line_kind`)."""
+    return _line_kind(text)[0]
 
 
 def _read_label_line(text: str) -> tuple[str, str] | None:
-    match = _LABEL_LINE.match(text.strip())
-    if not match:
+    stripped = text.strip()
+    # the label is followed by ":" and holds none, so it is the text before the first ":"; a
+    # dict lookup instead of trying every label (the regex stays for text with a newline,
+    # where its "$" and "." would read differently)
+    label, colon, value = stripped.partition(":")
+    if not colon:
         return None
-    return match.group(1), match.group(2).strip()
+    if "\n" in stripped:
+        match = _LABEL_LINE.match(stripped)
+        return (match.group(1), match.group(2).strip()) if match else None
+    return (label, value.strip()) if label in LABEL_FIELDS else None
+
+
+_Kind = tuple[tuple[str, str] | None, tuple[str, str] | None]
+
+#: Memo of :func:`_line_kind` per line text: the splitter and the mapper ask about every line
+#: more than once (splitting, finding the Staff View, choosing its field lines, the record id),
+#: and a dump repeats many lines. Bounded: emptied when full, short lines only.
+_LINE_MEMO_SIZE: Final = 4096
+_LINE_MEMO_LENGTH: Final = 400
+_LINE_KINDS: dict[str, _Kind] = {}
+_NEITHER: Final[_Kind] = (None, None)
+
+
+def _line_kind(text: str) -> _Kind:
+    """A line's readings as a label line and as a field line, found once for both questions."""
+    kind = _LINE_KINDS.get(text)
+    if kind is not None:
+        return kind
+    kind = (_read_label_line(text) if ":" in text else None, _read_field_line(text))
+    if kind == _NEITHER:
+        kind = _NEITHER
+    if len(text) <= _LINE_MEMO_LENGTH:
+        if len(_LINE_KINDS) >= _LINE_MEMO_SIZE:
+            _LINE_KINDS.clear()
+        _LINE_KINDS[text] = kind
+    return kind
+
+
+def _kinds_of(lines: Sequence[str]) -> list[_Kind]:
+    """:func:`_line_kind` of each line; a line already in the memo costs one dict lookup."""
+    known = _LINE_KINDS.get
+    return [known(line) or _line_kind(line) for line in lines]
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_NAME_GAPS = re.compile(r"[\s,]+")
 
 
 def _loose(value: object) -> str:
     """Letters and digits only, case-folded: for telling real disagreements from formatting."""
-    return _NOT_ALNUM.sub("", str(value).casefold())
+    folded = (value if type(value) is str else str(value)).casefold()
+    # [\W_] is exactly what str.isalnum() rejects: a word that is all letters and digits (the
+    # usual name part) has nothing to remove, and skips the regex
+    return folded if folded.isalnum() else _NOT_ALNUM.sub("", folded)
 
 
 def split_author_list(text: str) -> tuple[list[str], bool]:
@@ -289,7 +318,7 @@ def split_author_list(text: str) -> tuple[list[str], bool]:
     MARC life dates after it kept in the name). Returns the names and whether that reading was
     a guess (the list mixed one-word and several-word parts).
     """
-    parts = [p.strip() for p in re.split(r",\s+", clean(text) or "") if p.strip()]
+    parts = [p.strip() for p in _NAME_LIST_GAPS.split(clean(text) or "") if p.strip()]
     names: list[str] = []
     guessed = False
     shapes = [" " not in p for p in parts if not _LIFE_DATES.match(p)]
@@ -323,7 +352,7 @@ def split_published(text: str) -> tuple[str | None, str | None, str | None]:
     date = None
     match = _PUB_DATE.search(value)
     if match:
-        date = re.split(r"\s?-\s?(?=\d{4}$)", match.group(1))[0]
+        date = _DATE_RANGE_GAP.split(match.group(1))[0]
         value = value[: match.start()]
     value = value.strip().rstrip(",;:").strip()
     place = None
@@ -336,11 +365,14 @@ def split_published(text: str) -> tuple[str | None, str | None, str | None]:
 # The Staff View
 
 
+_DATE_SUFFIXES: Final = ("_date", "_date_mv")
+
+
 def _value_fit(name: str, value: str) -> float:
     """How well ``value`` fits field ``name`` (positive: typical, negative: unlikely)."""
     if name == "_version_":
         return 0.5 if value.isdigit() else -1.0
-    if name in ("first_indexed", "last_indexed") or name.endswith(("_date", "_date_mv")):
+    if name in ("first_indexed", "last_indexed") or name.endswith(_DATE_SUFFIXES):
         return 0.5 if _ISO_TIME.match(value) else -1.0
     if name == "url":
         return 0.3 if "://" in value or value.startswith("www.") else -0.8
@@ -368,12 +400,9 @@ def _continuation_fit(name: str, line: str) -> float:
     return 0.0
 
 
-class _Candidate(NamedTuple):
-    """A line that reads as ``field value``: ``at`` is its index among the page's lines."""
-
-    at: int
-    name: str
-    value: str
+#: A line that reads as ``field value``: ``(at, name, value)``, ``at`` its index among the
+#: page's lines (a plain tuple: the DP below makes one per field line).
+_Candidate = tuple[int, str, str]
 
 
 #: How a field's continuation lines score (see :func:`_continuation_fit`): not at all, -1.5 for
@@ -389,7 +418,20 @@ def _continuation_kind(name: str) -> int:
     return _CONT_NONE
 
 
-def _best_field_lines(lines: Sequence[str]) -> list[_Candidate]:
+#: Memo of :func:`_continuation_kind` per field name (a page has a few dozen fields, a dump
+#: repeats them); bounded, dynamic field names being open-ended.
+_CONT_KINDS: dict[str, int] = {}
+_CONT_KINDS_SIZE: Final = 1024
+
+
+#: Names :func:`_value_fit` has a rule for (besides the ``_date`` and ``_date_mv`` suffixes):
+#: any other field's value fits with 0, which the DP below takes without the call.
+_FITTED: Final = _SHORT | {
+    "_version_", "first_indexed", "last_indexed", "url", "issn", "isbn", "work_keys_str_mv", "title_sort"
+}
+
+
+def _best_field_lines(lines: Sequence[str], kinds: Sequence[_Kind] | None = None) -> list[_Candidate]:
     """Choose which lines are field lines: names strictly increasing in byte order, values
     fitting their fields, continuation lines fitting the field above them.
 
@@ -401,32 +443,40 @@ def _best_field_lines(lines: Sequence[str]) -> list[_Candidate]:
     lines; only ``url``, ``work_keys_str_mv``, ``issn`` and ``isbn`` sum line by line. While the
     names increase (the normal Staff View) every earlier candidate qualifies and the best of the
     plain ones is kept as a running maximum; otherwise all earlier candidates are tried.
+
+    ``kinds`` are the lines' :func:`_line_kind` readings when the caller has them.
     """
-    cands = [
-        _Candidate(i, found[0], found[1]) for i, line in enumerate(lines) if (found := _field_line(line))
-    ]
+    if kinds is None:
+        kinds = _kinds_of(lines)
+    cands = [(i, found[0], found[1]) for i, (_, found) in enumerate(kinds) if found]
     if not cands:
         return []
     n = len(lines)
-    nonempty = [0] * (n + 1)  # nonempty[k]: the non-empty lines among lines[:k]
-    count = 0
-    for k, line in enumerate(lines):
-        if line.strip():
-            count += 1
-        nonempty[k + 1] = count
-    names = [cand.name for cand in cands]
-    kinds = [_continuation_kind(name) for name in names]
+    # nonempty[k]: the non-empty lines among lines[:k] (a running count, all in C)
+    nonempty = list(itertools.accumulate(map(bool, map(str.strip, lines)), initial=0))
+    names = [name for _, name, _ in cands]
     # running[ci]: None (continuations score 0), an int (the start of the continuation lines:
     # -1.5 per non-empty line from there) or the sums line by line from the start (not exact in
     # binary: summed in line order, as ever, and only as far as asked for)
     running: list[list[float] | int | None] = []
-    for cand, kind in zip(cands, kinds, strict=True):
+    for at, name, _ in cands:
+        kind = _CONT_KINDS.get(name)
+        if kind is None:
+            kind = _continuation_kind(name)
+            if len(_CONT_KINDS) < _CONT_KINDS_SIZE:  # bounded: field names are few
+                _CONT_KINDS[name] = kind
         if kind == _CONT_NONE:
             running.append(None)
         elif kind == _CONT_LINES:
-            running.append(cand.at + 1)
+            running.append(at + 1)
         else:
             running.append([0.0])
+    fits = [
+        _value_fit(name, value) if name in _FITTED or name.endswith(_DATE_SUFFIXES) else 0.0
+        for _, name, value in cands
+    ]
+    if _every_candidate_fits(lines, cands, names, fits, running, nonempty):
+        return cands
 
     def total_at(pj: int, k: int) -> float:
         """Candidate ``pj``'s score plus the fit of the lines after it up to line ``k``."""
@@ -437,7 +487,7 @@ def _best_field_lines(lines: Sequence[str]) -> list[_Candidate]:
             lines_between = nonempty[k] - nonempty[run]
             return score[pj] + (-1.5 * lines_between if lines_between else 0.0)
         sums: list[float] = run  # type: ignore[assignment]
-        start = cands[pj].at + 1
+        start = cands[pj][0] + 1
         while len(sums) <= k - start:
             sums.append(sums[-1] + _continuation_fit(names[pj], lines[start + len(sums) - 1]))
         return score[pj] + sums[k - start]
@@ -445,20 +495,23 @@ def _best_field_lines(lines: Sequence[str]) -> list[_Candidate]:
     score: list[float] = []
     back: list[int] = []
     plain_best = -1  # the first candidate scoring no continuation with the highest score so far
-    scored: list[int] = []  # the candidates whose continuations score (never above 0)
+    # the candidates whose continuations score (never above 0), highest score first, with their
+    # negated scores for bisect: the search below stops at the first that cannot reach the best
+    scored: list[int] = []
+    scored_keys: list[float] = []
     top_name = ""  # the greatest name so far
-    for ci, (index, name, value) in enumerate(cands):
+    for ci, (index, name, _) in enumerate(cands):
         best = -0.5 * nonempty[index]
         arg = -1
         if ci and name > top_name:
             # every earlier candidate has a smaller name: find the first one with the highest
             # total; a continuation fit is never above 0, so a candidate whose score is below
-            # the highest total found cannot reach it
+            # the highest total found cannot reach it, nor can any after it in ``scored``
             pick = plain_best
             total_found = score[plain_best] + 0.0 if plain_best >= 0 else 0.0
             for pj in scored:
                 if pick >= 0 and score[pj] < total_found:
-                    continue
+                    break
                 total = total_at(pj, index)
                 if pick < 0 or total > total_found or (total == total_found and pj < pick):
                     pick, total_found = pj, total
@@ -471,14 +524,16 @@ def _best_field_lines(lines: Sequence[str]) -> list[_Candidate]:
                 total = total_at(pj, index)
                 if total > best:
                     best, arg = total, pj
-        own = best + 1.0 + _value_fit(name, value)
+        own = best + 1.0 + fits[ci]
         score.append(own)
         back.append(arg)
         if running[ci] is None:
             if plain_best < 0 or own > score[plain_best]:
                 plain_best = ci
         else:
-            scored.append(ci)
+            at = bisect.bisect_right(scored_keys, -own)
+            scored_keys.insert(at, -own)
+            scored.insert(at, ci)
         if name > top_name:
             top_name = name
     # the first candidate with the highest final total (from the end: the chain's last field
@@ -498,21 +553,69 @@ def _best_field_lines(lines: Sequence[str]) -> list[_Candidate]:
     return chosen
 
 
+def _every_candidate_fits(
+    lines: Sequence[str],
+    cands: Sequence[_Candidate],
+    names: Sequence[str],
+    fits: Sequence[float],
+    running: Sequence[list[float] | int | None],
+    nonempty: Sequence[int],
+) -> bool:
+    """Whether the usual Staff View is at hand, for which :func:`_best_field_lines` chooses every
+    candidate: names strictly increasing, each value fitting with more than -1, and every line
+    between two candidates (or after the last) fitting the field above it with 0.
+
+    Then leaving a candidate out loses its ``1 + fit > 0`` (1 + fit is at least 0.2, far above
+    rounding) and can only add continuation fits <= 0 (its lines going to the field before it, or
+    -0.5 each before the first field), so taking them all is the one best choice, the one the
+    dynamic programme finds; this check costs a pass instead of the programme.
+    """
+    if not all(map(operator.lt, names, itertools.islice(names, 1, None))):
+        return False
+    if not all(fit > -1.0 for fit in fits):
+        return False
+    for ci, run in enumerate(running):
+        if run is None:
+            continue  # continuation lines fit with 0
+        start = cands[ci][0] + 1
+        stop = cands[ci + 1][0] if ci + 1 < len(cands) else len(lines)
+        if type(run) is int:
+            if nonempty[stop] != nonempty[start]:
+                return False  # a one-line field with more lines under it
+        elif any(_continuation_fit(names[ci], lines[k]) != 0.0 for k in range(start, stop)):
+            return False
+    return True
+
+
 def parse_staff_view(lines: Sequence[str]) -> dict[str, Any]:
     """Read Staff View lines into a Solr document (lists for multi-valued fields, strings else).
 
     Lines before the first field line are ignored. A multi-valued field takes one value per line;
     a single-valued field (``description``) joins its lines with newlines.
     """
-    chosen = _best_field_lines(lines)
+    return _staff_document(lines, _kinds_of(lines))
+
+
+def _staff_document(lines: Sequence[str], kinds: Sequence[_Kind]) -> dict[str, Any]:
+    """:func:`parse_staff_view` with the lines' :func:`_line_kind` readings already known."""
+    chosen = _best_field_lines(lines, kinds)
     doc: dict[str, Any] = {}
-    for pos, cand in enumerate(chosen):
-        stop = chosen[pos + 1].at if pos + 1 < len(chosen) else len(lines)
-        more = [line.strip() for line in lines[cand.at + 1 : stop]]
-        if _single_valued(cand.name):
-            doc[cand.name] = "\n".join([cand.value, *more]).strip()
+    if not chosen:
+        return doc
+    stops = [at for at, _, _ in chosen[1:]]
+    stops.append(len(lines))
+    for (at, name, value), stop in zip(chosen, stops, strict=True):
+        if stop == at + 1:  # no continuation lines (most fields)
+            if _single_valued(name):
+                doc[name] = value.strip()
+            else:
+                doc[name] = [value] if value else []
+            continue
+        more = [line.strip() for line in lines[at + 1 : stop]]
+        if _single_valued(name):
+            doc[name] = "\n".join([value, *more]).strip()
         else:
-            doc[cand.name] = [v for v in (cand.value, *more) if v]
+            doc[name] = [v for v in (value, *more) if v]
     return doc
 
 
@@ -531,29 +634,34 @@ class PublicView:
     other: list[str] = attrs.Factory(list)
 
 
-def _staff_start(lines: Sequence[str]) -> int:
-    """Index of the first Staff View line, or ``len(lines)`` when the page has none."""
-    for i, line in enumerate(lines):
-        found = _field_line(line)
+def _staff_start(kinds: Sequence[_Kind]) -> int:
+    """Index of the first Staff View line, or ``len(kinds)`` when the page has none (``kinds``:
+    the page's lines read by :func:`_line_kind`)."""
+    for i, (_, found) in enumerate(kinds):
         if found and found[0] == "_version_" and found[1].isdigit():
             return i
-    for i, line in enumerate(lines):
-        if _label_line(line) or not _field_line(line):
+    for i, (label, found) in enumerate(kinds):
+        if label or not found:
             continue
-        following = [f[0] for f in (_field_line(x) for x in lines[i : i + 12]) if f]
+        following = [f[0] for _, f in kinds[i : i + 12] if f]
         if len(following) >= 3 and following == sorted(set(following)):
             return i
-    return len(lines)
+    return len(kinds)
 
 
 def parse_public_view(lines: Sequence[str]) -> PublicView:
     """Read the title, summary teaser and ``Label: value`` lines of a page's public view."""
+    return _public_view(lines, _kinds_of(lines))
+
+
+def _public_view(lines: Sequence[str], kinds: Sequence[_Kind]) -> PublicView:
+    """:func:`parse_public_view` with the lines' :func:`_line_kind` readings already known (the
+    reading of a line is that of the line stripped)."""
     view = PublicView()
     header: list[str] = []
     current: list[str] | None = None
-    for raw in lines:
+    for raw, (label, _) in zip(lines, kinds, strict=True):
         line = raw.strip()
-        label = _label_line(line)
         if label:
             current = [label[1]] if label[1] else []
             view.labels.append((label[0], current))
@@ -649,32 +757,44 @@ def _public_document(view: PublicView, builder: RecordBuilder) -> tuple[dict[str
 
 def _agree(field: str, page: Sequence[str], staff: Sequence[str]) -> bool:
     """Whether the page's values for ``field`` say the same as the Staff View's."""
+    if page and set(page) <= set(staff):
+        return True  # the usual page: each value is one of the Staff View's, as written
     if field == "language":
         return {to_bcp47(v) or _loose(v) for v in page} <= {to_bcp47(v) or _loose(v) for v in staff}
     if field == "publishDate":
         return any(s.strip().startswith(p.strip()) or p.strip().startswith(s.strip()) for p in page for s in staff)
     if field == "url":
         return {v.rstrip("/") for v in page} <= {v.rstrip("/") for v in staff}
-    loose_staff = {_loose(v) for v in staff}
-    if field in ("publisher", "series", "container_title", "edition", "physical", "format"):
-        return all(any(_loose(p) in s or s in _loose(p) for s in loose_staff) for p in page)
     if field in ("author", "author2", "author_corporate"):
-        words = [sorted(_loose(w) for w in re.split(r"[\s,]+", v) if w) for v in staff]
-        return all(sorted(_loose(w) for w in re.split(r"[\s,]+", p) if w) in words for p in page)
+        words = [_name_words(v) for v in staff]
+        return all(_name_words(p) in words for p in page)
     if field in ("isbn", "issn"):
         norm = normalize_isbn if field == "isbn" else normalize_issn
         return {norm(p) or _loose(p) for p in page} <= {norm(s) or _loose(s) for s in staff}
+    loose_staff = {_loose(v) for v in staff}
+    if field in ("publisher", "series", "container_title", "edition", "physical", "format"):
+        return all(any(p in s or s in p for s in loose_staff) for p in map(_loose, page))
     return {_loose(v) for v in page} <= loose_staff
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name, each made :func:`_loose`, sorted: the name compared regardless of
+    order and punctuation. Case-folded whole (folding is per character, so the same as word by
+    word), then split at white space and commas."""
+    return sorted([w if w.isalnum() else _NOT_ALNUM.sub("", w) for w in _NAME_GAPS.split(name.casefold()) if w])
 
 
 def _title_agrees(title: str, staff: Mapping[str, Any]) -> bool:
     heading = _loose(title)
+    if heading and any(title in _as_list(staff.get(name)) for name in ("title", "title_full", "title_short")):
+        return True  # the usual page: the title line is a Staff View title as written
     short = _as_list(staff.get("title_short"))
     sub = _as_list(staff.get("title_sub"))
-    forms = [
-        *(_loose(v) for name in ("title", "title_full", "title_short") for v in _as_list(staff.get(name))),
-        *(_loose(s + " " + t) for s in short for t in sub),
-    ]
+    # lazily: the first form (``title``) usually agrees, and the later ones need not be made
+    forms = itertools.chain(
+        (_loose(v) for name in ("title", "title_full", "title_short") for v in _as_list(staff.get(name))),
+        (_loose(s + " " + t) for s in short for t in sub),
+    )
     return any(f and (f == heading or f.startswith(heading) or heading.startswith(f)) for f in forms)
 
 
@@ -714,7 +834,7 @@ def _teaser(view: PublicView, staff: Mapping[str, Any], merged: dict[str, Any], 
         return
     full = _as_list(staff.get("description"))
     if full:
-        if not (untruncate(teaser, full[0]) or _loose(teaser) == _loose(full[0])):
+        if not (teaser == full[0] or untruncate(teaser, full[0]) or _loose(teaser) == _loose(full[0])):
             builder.flag(
                 "value_conflict",
                 "the summary on the page is not the start of the Staff View's description",
@@ -732,9 +852,10 @@ def _teaser(view: PublicView, staff: Mapping[str, Any], merged: dict[str, Any], 
 
 def map_page(lines: Sequence[str], builder: RecordBuilder) -> bool:
     """Map one page's lines into ``builder``; False when the page held nothing recognisable."""
-    start = _staff_start(lines)
-    view = parse_public_view(lines[:start])
-    staff = parse_staff_view(lines[start:]) if start < len(lines) else {}
+    kinds = _kinds_of(lines)  # each line read once for every step below
+    start = _staff_start(kinds)
+    view = _public_view(lines[:start], kinds[:start])
+    staff = _staff_document(lines[start:], kinds[start:]) if start < len(lines) else {}
     page, source = _public_document(view, builder)
     merged = _merge(staff, page, source, builder)
     if view.title:
@@ -791,6 +912,11 @@ class _Page:
         self._scanned = n
         return False
 
+    def first_text(self) -> int:
+        """Index of the first line with text (of a page that has one)."""
+        self.content()
+        return self._first_text or 0
+
     def add(self, line: TextLine) -> None:
         self.lines.append(line)
         self.size += len(line.text)
@@ -821,54 +947,82 @@ class _Splitter:
             self.ahead.append(line)
         return self.ahead[:count]
 
-    def pages(self) -> Iterator[list[TextLine]]:
-        while (line := self._next()) is not None:
-            text = line.text.strip()
-            if _may_separate(text, line.text) and _SEPARATOR.match(line.text):
+    def pages(self) -> Iterator[_Page]:
+        """The pages, each with at least one line of text.
+
+        Each line is read as label and field line once (:func:`_line_kind`). The usual line, a
+        continuation or a field after the previous one inside a Staff View, can neither start a
+        page nor change what the splitter knows: it is only appended, without the checks.
+        """
+        source = self.source
+        ahead = self.ahead
+        known = _LINE_KINDS.get  # the memo first: most lines were seen before
+        while True:
+            line = ahead.pop(0) if ahead else next(source, None)
+            if line is None:
+                break
+            raw = line.text
+            text = raw.strip()
+            # only a rule of "-", "=", "*" or "_", or a form feed (which strip() removes), can
+            # match _SEPARATOR: the regex runs for those lines alone
+            if ((text and text[0] in "-=*_") or "\f" in raw) and _SEPARATOR.match(raw):
                 yield from self._flush()
                 continue
-            cut = self._cut_before(line, text)
-            if cut is not None:
-                rest = self.page.lines[cut:]
-                self.page.lines = self.page.lines[:cut]
-                yield from self._flush()
-                for old in rest:
-                    self._feed(old, old.text.strip())
-                    self.page.add(old)
-            self._feed(line, text)
-            self.page.add(line)
-            if self.page.size > self.limit:
+            label, found = (known(text) or _line_kind(text)) if text else _NEITHER
+            page = self.page
+            if page.phase != "staff" or label or text in (_CAPTION, _FULL_DESCRIPTION) or (
+                found and found[0] <= page.last_field
+            ):
+                cut = self._cut_before(text, label, found)
+                if cut is not None:
+                    rest = page.lines[cut:]
+                    page.lines = page.lines[:cut]
+                    page.size -= sum(len(old.text) for old in rest)
+                    yield from self._flush()
+                    for old in rest:
+                        old_text = old.text.strip()
+                        self._feed(old_text, *(_line_kind(old_text) if old_text else _NEITHER))
+                        self.page.add(old)
+                self._feed(text, label, found)
+            elif found:  # a field after the previous one: the Staff View goes on
+                page.last_field = found[0]
+                page.last_field_at = len(page.lines)
+                page.has_id = page.has_id or found[0] == "id"
+            page = self.page
+            page.lines.append(line)
+            page.size += len(raw)
+            if page.size > self.limit:
                 yield from self._flush()  # reported as too long by split(); memory stays bounded
         yield from self._flush()
 
-    def _flush(self) -> Iterator[list[TextLine]]:
+    def _flush(self) -> Iterator[_Page]:
         if self.page.content():
-            yield self.page.lines
+            yield self.page
         self.page = _Page()
 
-    def _cut_before(self, line: TextLine, text: str) -> int | None:
-        """Where a new page begins, if ``line`` shows that one has (index into the page)."""
+    def _cut_before(
+        self, text: str, label: tuple[str, str] | None, found: tuple[str, str] | None
+    ) -> int | None:
+        """Where a new page begins, if the line ``text`` (read as ``label`` and ``found``) shows
+        that one has (index into the page)."""
         page = self.page
         if not page.content():
             return None
-        if text in (_CAPTION, _FULL_DESCRIPTION) or self._public_start(text):
+        if text in (_CAPTION, _FULL_DESCRIPTION) or self._public_start(label):
             if page.phase == "staff" or (text == _CAPTION and (page.caption or page.labels)):
                 return self._header_start(text)
-            label = _label_line(text)
             if label and label[0] in _ONCE_LABELS and label[0] in page.labels:
                 return self._header_start(text)
             return None
-        found = _field_line(text)
         if found and page.phase == "staff" and found[0] <= page.last_field and self._restarts(found):
             return len(page.lines)
         if found and page.phase == "public" and found[0] == "_version_" and page.last_field:
             return len(page.lines)
         return None
 
-    def _public_start(self, text: str) -> bool:
+    def _public_start(self, label: tuple[str, str] | None) -> bool:
         """A label line that starts (or restarts) a public view: in a Staff View only when the
         next line is a label too (a description line may look like ``Summary: ...``)."""
-        label = _label_line(text)
         if not label:
             return False
         if self.page.phase != "staff":
@@ -930,8 +1084,9 @@ class _Splitter:
             return False  # after labels: farther is a label's continuation value
         return len(nearer) >= 2 * len(farther) and len(nearer) >= 120
 
-    def _feed(self, line: TextLine, text: str) -> None:
-        """Update what the splitter knows about the page with one more line."""
+    def _feed(self, text: str, label: tuple[str, str] | None, found: tuple[str, str] | None) -> None:
+        """Update what the splitter knows about the page with one more line (``text`` stripped,
+        read as ``label`` and ``found`` by :func:`_line_kind`)."""
         page = self.page
         if not text:
             return
@@ -939,13 +1094,10 @@ class _Splitter:
             page.caption = True
             page.phase = "public"
             return
-        if page.phase != "staff":
-            label = _label_line(text)
-            if label:
-                page.labels.add(label[0])
-                page.phase = "public"
-                return
-        found = _field_line(text)
+        if page.phase != "staff" and label:
+            page.labels.add(label[0])
+            page.phase = "public"
+            return
         if found is None:
             if page.phase == "empty":
                 page.phase = "public"
@@ -1017,6 +1169,11 @@ class VuFindTextParser(Parser):
     media_types = ("text/plain",)
     patterns = ("*.txt",)
     field_map: ClassVar[dict[str, str]] = FIELD_MAP
+    #: A page starts afresh at the line where ``split`` cut it, so ranges of pages map alone.
+    splittable = True
+    #: Cutting pages looks at every line (a third of a read): ``read(jobs=N)`` splits once and
+    #: sends the pages (tuples of lines) to the workers, see :mod:`recordparse.splitting`.
+    ship_raw_records = True
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
@@ -1039,23 +1196,24 @@ class VuFindTextParser(Parser):
         limits = self.limits if self._own_limits else (inp.limits or self.limits)
         splitter = _Splitter(iter_lines(inp, limits=limits), limits.max_record)
         number = 0
-        for lines in splitter.pages():
+        for page in splitter.pages():
             number += 1
-            first = next((line for line in lines if line.text.strip()), lines[0])
+            lines = page.lines
+            first = lines[page.first_text()]
             position = Position(inp.name, number, first.number, first.offset)
-            if sum(len(line.text) for line in lines) > limits.max_record:
+            if page.size > limits.max_record:
                 yield Failure(position, f"page longer than {limits.max_record} bytes", kind="limit", parser=self.name)
                 continue
-            texts = tuple(line.text.rstrip() for line in lines)
+            texts = tuple([line.text.rstrip() for line in lines])
             fallback = [line.number for line in lines if line.fallback]
-            ident = next((f[1] for t in texts if (f := _field_line(t)) and f[0] == "id"), None)
+            ident = next((f[1] for t in texts if "id" in t and (f := _field_line(t)) and f[0] == "id"), None)
             yield RawRecord(texts, position, record_id=ident, context={"fallback_lines": fallback} if fallback else None)
 
     def map(self, raw: RawRecord) -> Record:
         lines = raw.data
         if not isinstance(lines, tuple):
             raise self.fail(raw, "not a page of text lines")
-        builder = RecordBuilder(self.name)
+        builder = RecordBuilder(self.name, may_hold_surrogates=False)
         if not map_page(lines, builder):
             raise self.fail(raw, "no title, label or Staff View field found on this page")
         if isinstance(raw.context, Mapping) and raw.context.get("fallback_lines"):
