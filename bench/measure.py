@@ -66,45 +66,64 @@ def _assume_splittable() -> None:
             cls.split_tail = oai.LOOKAHEAD_RECORDS
 
 
+#: The CPU sampler (see :class:`_CpuWatch`): says ``ready``, then polls every descendant of the
+#: pid it is given (but itself) every 0.1 s until stdin says stop, then prints their last CPU
+#: seconds by pid.
+_SAMPLER = """
+import json, os, select, sys
+import psutil
+root, me, seen = psutil.Process(int(sys.argv[1])), os.getpid(), {}
+print("ready", flush=True)
+def sample():
+    for proc in root.children(recursive=True):
+        if proc.pid == me:
+            continue
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        seen[proc.pid] = times.user + times.system
+while not select.select([sys.stdin], [], [], 0.1)[0]:
+    sample()
+sample()
+print(json.dumps(seen))
+"""
+
+
 class _CpuWatch:
-    """CPU seconds of this process and of all its descendants (worker processes are the
-    forkserver's children, which ``os.times`` never counts), sampled by a thread with psutil."""
+    """CPU seconds of this process and of all its descendants, with psutil.
+
+    Worker processes started by a fork server are its children, which ``os.times`` never
+    counts, so a sampler polls them. It is a process, not a thread: recordparse forks its
+    workers directly only when the caller runs no other thread (:mod:`recordparse.parallel`),
+    and a thread here would make every measured run take the fork-server path instead.
+    """
 
     def __init__(self) -> None:
-        import threading
+        import os
+        import subprocess
 
-        self.seen: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
         try:
-            import psutil
+            import psutil  # type: ignore[import-untyped]
         except ImportError:
             self.psutil = None
             return
         self.psutil = psutil
-        self._thread.start()
-
-    def _sample(self) -> None:
-        assert self.psutil is not None
-        for proc in self.psutil.Process().children(recursive=True):
-            try:
-                times = proc.cpu_times()
-            except self.psutil.Error:
-                continue
-            self.seen[proc.pid] = times.user + times.system
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.1):
-            self._sample()
+        self.sampler = subprocess.Popen(
+            [sys.executable, "-c", _SAMPLER, str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        assert self.sampler.stdout is not None
+        self.sampler.stdout.readline()  # started before the measured run, not during it
 
     def stop(self) -> float | None:
         if self.psutil is None:
             return None
-        self._sample()
-        self._stop.set()
-        self._thread.join()
+        out, _ = self.sampler.communicate("stop\n")
+        seen: dict[str, float] = json.loads(out)
         own = self.psutil.Process().cpu_times()
-        return own.user + own.system + sum(self.seen.values())
+        total: float = own.user + own.system + sum(seen.values())
+        return total
 
 
 def main(argv: list[str]) -> int:

@@ -29,6 +29,7 @@ from . import __version__
 from .errors import Failure, RecordParseError
 from .exports import WRITERS, open_writer
 from .exports.csv import FlagCsvWriter
+from .exports.jsonl import record_line
 from .exports.report import ComplianceReport
 from .reading import detect, read
 from .record import Flag, Record
@@ -106,13 +107,28 @@ def _report_failure(failure: Failure, err: IO[str]) -> None:
     err.write(f"recordparse: {failure}\n")
 
 
+def _read_lines(args: argparse.Namespace, registry: Registry) -> Iterator[str | Failure]:
+    """``parse --jobs N --to jsonl``: the workers write each Record's JSON line themselves, so
+    this process only plans and writes text (no Record is unpickled here). Same lines, same
+    order, same failures as :func:`_read_all` with :func:`record_line`."""
+    from .parallel import parallel_lines
+
+    for path in args.paths:
+        if not os.path.exists(path):
+            raise _Usage(f"{path}: no such file or directory")
+        parser = registry.get(args.format, path) if args.format else None  # as read() does
+        yield from parallel_lines(path, parser, registry, None, args.jobs, record_line)
+
+
 def _cmd_parse(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     registry = _registry(args)
     progress = _Progress(err, not args.quiet)
     failures = 0
     records = 0
     writer = open_writer(args.to, out)
-    for item in _read_all(args, registry, err):
+    lines = args.to == "jsonl" and args.jobs != 1 and "-" not in args.paths
+    items: Iterator[Record | str | Failure] = _read_lines(args, registry) if lines else _read_all(args, registry, err)
+    for item in items:
         if isinstance(item, Failure):
             failures += 1
             progress.tick(True)
@@ -122,7 +138,10 @@ def _cmd_parse(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             continue
         records += 1
         progress.tick()
-        writer.write(item)
+        if isinstance(item, str):
+            out.write(item + "\n")
+        else:
+            writer.write(item)
     writer.close()
     progress.done()
     if not args.quiet:

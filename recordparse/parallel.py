@@ -1,18 +1,33 @@
-"""``read(..., jobs=N)``: parse in N worker processes, with output in input order.
+"""``read(..., jobs=N)``: parse in N processes (this one and N - 1 workers), output in input order.
 
-The caller's process plans (:func:`recordparse.splitting.plan`): it picks each input's parser,
-runs the parser's cheap ``split`` over splittable inputs to find record boundaries and cuts them
-into byte ranges; compressed files and archive members are first written once to a temporary
-directory so that they can be cut too. Workers (a :class:`~concurrent.futures.ProcessPoolExecutor`
-started with ``forkserver``, or ``spawn`` where that is missing) receive small
-:class:`~recordparse.splitting.Task` descriptions, re-open the files themselves, and send back the
-pickled Records and Failures of their range.
+This process plans (:func:`recordparse.splitting.plan`): it picks each input's parser, runs the
+parser's cheap ``split`` over splittable inputs to find record boundaries and cuts them into byte
+ranges; compressed files and archive members are first written once to a temporary directory so
+that they can be cut too. Workers (a :class:`~concurrent.futures.ProcessPoolExecutor` started
+with ``fork`` when that is safe, else ``forkserver`` or ``spawn``: see :func:`_context`) receive
+small :class:`~recordparse.splitting.Task` descriptions, re-open the files themselves, and send
+back the Records and Failures of their range, pickled by the worker into one ``bytes`` object. A
+parser whose ``split`` is costly and declares ``ship_raw_records`` is split once, here, and its
+raw records are sent to the workers to map (``raws`` tasks), instead of being split again.
 
-At most ``2 * jobs`` tasks are in flight and results are handed out in input order as soon as the
-oldest task is done, so memory stays flat whatever the input size: about ``2 * jobs`` ranges of
-``blocksize`` bytes, as Records. A whole-input task (a format that cannot be cut) with many
-records writes its outcomes to a temporary file instead of holding them, and the reader streams
-them back. Results equal a single-process read: the same Records, Failures and positions.
+This process is one of the N: once ``2 * (N - 1)`` tasks are queued for the workers, it reads the
+next range itself instead of waiting. Planning alone leaves much of a core idle, and the Records
+it reads itself are never pickled. (Two workers beside a busy planner on two cores would also
+make three processes share two cores.)
+
+Sending Records between processes is the price of the workers, and this process unpickles every
+one of theirs, so it is kept cheap: Records pickle compactly (one tuple of field values, see
+:mod:`recordparse.record`) and a batch is unpickled with the cyclic garbage collector paused
+(:func:`~recordparse.splitting.gc_paused`). :func:`parallel_lines` goes further for ``recordparse
+parse --jobs``: the workers also encode each Record (as its JSON line), so that this process only
+writes text.
+
+Outcomes are handed out in input order as soon as the oldest task is done, and at most
+``2 * (N - 1) + WINDOW_EXTRA`` tasks are in flight or waiting, so memory stays flat whatever
+the input size: that many ranges of ``blocksize`` bytes, as Records. A whole-input task (a format
+that cannot be cut) always goes to a worker, which writes many outcomes to a temporary file
+instead of holding them, and the reader streams them back. Results equal a single-process read:
+the same Records, Failures and positions.
 """
 
 from __future__ import annotations
@@ -21,15 +36,19 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import sys
 import tempfile
+import threading
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
+from .errors import Failure
 from .formats.base import Parser
+from .record import Record
 from .registry import BUILTIN_PARSERS, Registry
 from .sources import Limits
 from .splitting import (
@@ -37,16 +56,23 @@ from .splitting import (
     Outcome,
     Release,
     Task,
+    gc_paused,
     iter_task,
     plan,
     run_task,
     spool_to,
 )
 
-__all__ = ["effective_jobs", "parallel_outcomes"]
+__all__ = ["effective_jobs", "parallel_lines", "parallel_outcomes"]
 
 #: Whole-input results longer than this are written to a file by the worker, not returned.
 SPILL_AFTER = 2000
+#: Tasks this process may read itself ahead of the oldest worker task before it waits for it
+#: (each holds a range's Records until the tasks before it are handed out: this bounds memory).
+WINDOW_EXTRA = 2
+
+#: Turns a Record into what the caller wants from it, in the worker (module-level: picklable).
+Encode = Callable[[Record], Any]
 
 
 def effective_jobs(jobs: int) -> int:
@@ -57,10 +83,19 @@ def effective_jobs(jobs: int) -> int:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """``forkserver`` where there is one, else ``spawn``. The fork server imports recordparse
-    and the built-in format modules (and so lxml) once; every worker forked from it starts with
-    them loaded instead of importing them again."""
+    """``fork`` on Linux when the caller runs no other thread, else ``forkserver`` where there
+    is one, else ``spawn``.
+
+    A forked worker starts in milliseconds with everything the caller imported (recordparse,
+    lxml, the formats), where a fork server first spends a few tenths of a second of CPU
+    importing them again: that is a read's whole start-up cost. Forking is only safe while no
+    other thread can hold a lock the child would inherit, hence the thread check (the pool
+    forks its workers before it starts its own thread). The fork server imports recordparse
+    and the built-in format modules once; every worker forked from it starts with them loaded.
+    """
     methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         modules = sorted({ref.partition(":")[0] for ref in BUILTIN_PARSERS.values()})
@@ -77,16 +112,24 @@ class _Spilled:
     count: int
 
 
-def _work(task: Task, spill_dir: str) -> list[Outcome] | _Spilled:
-    """The worker's entry point: a range's outcomes, or a long whole input spilled to a file."""
-    if task.kind == "range":
-        return run_task(task)
-    batch: list[Outcome] = []
+#: One place in the read's window, in input order: a worker's task (a Task before it is
+#: submitted), outcomes decided by the planner or read in this process, or a spooled file to
+#: remove once every task before it has been handed out.
+_Slot: TypeAlias = "Future[bytes | _Spilled] | Release | list[Any] | Task"
+
+
+def _work(task: Task, spill_dir: str, encode: Encode | None = None) -> bytes | _Spilled:
+    """The worker's entry point: a range's outcomes pickled into one ``bytes``, or a long
+    whole input spilled to a file. ``encode``, when given, replaces each Record by
+    ``encode(record)`` (Failures stay as they are)."""
+    if task.kind in ("range", "raws"):
+        return pickle.dumps(_encoded(run_task(task), encode), protocol=pickle.HIGHEST_PROTOCOL)
+    batch: list[Any] = []
     spill: Any = None
     count = 0
     try:
         for outcome in iter_task(task):
-            batch.append(outcome)
+            batch.append(outcome if encode is None or isinstance(outcome, Failure) else encode(outcome))
             count += 1
             if len(batch) >= SPILL_AFTER:
                 if spill is None:
@@ -94,7 +137,7 @@ def _work(task: Task, spill_dir: str) -> list[Outcome] | _Spilled:
                 pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
                 batch = []
         if spill is None:
-            return batch
+            return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
         return _Spilled(spill.name, count)
     finally:
@@ -102,12 +145,26 @@ def _work(task: Task, spill_dir: str) -> list[Outcome] | _Spilled:
             spill.close()
 
 
-def _unspill(spilled: _Spilled) -> Iterator[Outcome]:
+def _encoded(outcomes: list[Outcome], encode: Encode | None) -> list[Any]:
+    if encode is None:
+        return outcomes
+    return [o if isinstance(o, Failure) else encode(o) for o in outcomes]
+
+
+def _loads(data: bytes) -> list[Any]:
+    """One worker batch, unpickled with the collector paused."""
+    with gc_paused():
+        batch: list[Any] = pickle.loads(data)
+    return batch
+
+
+def _unspill(spilled: _Spilled) -> Iterator[Any]:
     try:
         with open(spilled.path, "rb") as handle:
             while True:
                 try:
-                    batch = pickle.load(handle)
+                    with gc_paused():
+                        batch = pickle.load(handle)
                 except EOFError:
                     return
                 yield from batch
@@ -125,24 +182,81 @@ def parallel_outcomes(
     blocksize: int = DEFAULT_BLOCKSIZE,
 ) -> Iterator[Outcome]:
     """Every outcome of ``source`` (a file or directory path) read by ``jobs`` processes."""
+    return _parallel(source, format, registry, limits, jobs, blocksize, None)
+
+
+def parallel_lines(
+    source: Any,
+    format: str | Parser | None,
+    registry: Registry,
+    limits: Limits | None,
+    jobs: int,
+    encode: Callable[[Record], str],
+    *,
+    blocksize: int = DEFAULT_BLOCKSIZE,
+) -> Iterator[str | Failure]:
+    """Like :func:`parallel_outcomes`, but each Record comes as ``encode(record)``, computed
+    in the worker (``encode`` must be picklable: a module-level function such as
+    :func:`recordparse.exports.jsonl.record_line`). Outcomes the planner decided itself (a
+    file no format reads, say) are encoded here."""
+    for item in _parallel(source, format, registry, limits, jobs, blocksize, encode):
+        yield item if isinstance(item, (str, Failure)) else encode(item)
+
+
+def _parallel(
+    source: Any,
+    format: str | Parser | None,
+    registry: Registry,
+    limits: Limits | None,
+    jobs: int,
+    blocksize: int,
+    encode: Encode | None,
+) -> Iterator[Any]:
+    """The read loop: ``jobs - 1`` worker processes, and this one (see the module docstring)."""
     jobs = effective_jobs(jobs)
+    workers = max(jobs - 1, 1)
+    depth = 2 * workers  # tasks queued for the workers before this process maps one itself
+    limit = depth + WINDOW_EXTRA  # slots in the window before this process waits for the oldest
     with tempfile.TemporaryDirectory(prefix="recordparse-") as workdir:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
-        window: deque[Future[list[Outcome] | _Spilled] | Release | list[Outcome]] = deque()
-        in_flight = 0
+        context = _context()
+        started = not _start_early(context)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        window: deque[_Slot] = deque()
+        queued = 0  # tasks given to the workers (or held for them) and not handed out yet
+
+        def submit(task: Task) -> Future[bytes | _Spilled]:
+            return pool.submit(_work, task, workdir, encode)
+
         try:
             for unit in plan(
-                source, format, registry=registry, limits=limits, blocksize=blocksize, spool=spool_to(workdir)
+                source,
+                format,
+                registry=registry,
+                limits=limits,
+                blocksize=blocksize,
+                spool=spool_to(workdir),
+                ship_raws=True,
             ):
                 if isinstance(unit, Release) or unit.kind == "done":
                     window.append(unit if isinstance(unit, Release) else list(unit.outcomes))
-                    continue
-                window.append(pool.submit(_work, unit, workdir))
-                in_flight += 1
-                while in_flight >= 2 * jobs:
-                    in_flight -= yield from _drain(window)
+                elif queued >= depth and jobs > 1 and unit.kind in ("range", "raws"):
+                    window.append(_inline(unit, encode))  # a bounded range: never a whole input
+                else:
+                    while started and queued >= depth:
+                        queued -= yield from _hand_out(window, wait=True)
+                    # The first submit waits for a fork server to start (it imports lxml and
+                    # the formats: a few tenths of a second); plan the first tasks meanwhile.
+                    window.append(submit(unit) if started else unit)
+                    queued += 1
+                    if not started and queued >= depth:
+                        started = _submit_held(window, submit)
+                queued -= yield from _hand_out(window, wait=False)
+                while len(window) > limit:
+                    started = _submit_held(window, submit)
+                    queued -= yield from _hand_out(window, wait=True)
+            _submit_held(window, submit)
             while window:
-                in_flight -= yield from _drain(window)
+                queued -= yield from _hand_out(window, wait=True)
         finally:
             for item in window:
                 if isinstance(item, Future):
@@ -150,26 +264,59 @@ def parallel_outcomes(
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _drain(
-    window: deque[Future[list[Outcome] | _Spilled] | Release | list[Outcome]],
-) -> Generator[Outcome, None, int]:
-    """Hand out everything up to and including the oldest task; return 1 if it was one."""
+def _inline(task: Task, encode: Encode | None) -> list[Any]:
+    """One range (or batch of raw records) read in this process: the workers have enough
+    queued and this process is one of the ``jobs``. Its Records are never pickled."""
+    return _encoded(run_task(task), encode)
+
+
+def _start_early(context: multiprocessing.context.BaseContext) -> bool:
+    """Start the fork server now (this returns at once), so that it imports in parallel with
+    the caller's planning of the first tasks instead of after it; True if there is one."""
+    if context.get_start_method() != "forkserver":
+        return False
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return True
+
+
+def _submit_held(
+    window: deque[_Slot],
+    submit: Callable[[Task], Future[bytes | _Spilled]],
+) -> bool:
+    """Submit the tasks planned before the workers were started, in place; returns True."""
+    for index, item in enumerate(window):
+        if isinstance(item, Task):
+            window[index] = submit(item)
+    return True
+
+
+def _hand_out(window: deque[_Slot], *, wait: bool) -> Generator[Any, None, int]:
+    """Hand out the outcomes at the head of the window that are ready, in order: planned
+    outcomes, tasks read here, finished worker tasks; with ``wait``, wait for the first worker
+    task that is not finished yet (and stop after it). Returns how many worker tasks it handed
+    out."""
     done = 0
     while window:
-        item = window.popleft()
+        item = window[0]
+        if isinstance(item, Task) or (isinstance(item, Future) and not item.done() and not wait):
+            break  # a task held until the workers start, or one not finished yet
+        window.popleft()
         if isinstance(item, Release):
             _remove(item.path)
             continue
         if isinstance(item, list):
             yield from item
             continue
+        assert isinstance(item, Future), "held tasks are submitted before the window drains"
         result = item.result()
         if isinstance(result, _Spilled):
             yield from _unspill(result)
         else:
-            yield from result
-        done = 1
-        break
+            yield from _loads(result)
+        done += 1
+        wait = False
     return done
 
 

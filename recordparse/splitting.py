@@ -18,6 +18,14 @@ records the plan saw, and shifts record numbers, lines and byte offsets to those
 input. So positions, failures and Records are the same as in a single-process read, and a task is
 a few hundred bytes to send, whatever the size of the input.
 
+A parser whose ``split`` costs a good part of a whole read (VuFind text pages, cut by looking at
+every line) would pay it twice that way: once in the plan, once in the worker. With ``ship_raws``
+(:mod:`recordparse.parallel` sets it), a parser that declares ``ship_raw_records = True`` is
+instead split once, by the planner, exactly as in one process, and its raw records travel to the
+workers, in batches of about ``blocksize`` bytes of input (task kind ``raws``): the workers
+only map them. Such a parser's ``RawRecord`` s must pickle, and ``map`` must not depend
+on what one parser instance saw before.
+
 Compressed files and archive members cannot be opened at an offset. :mod:`recordparse.parallel`
 passes a *spool* callback that writes each such input once to a temporary file (which can then be
 cut like any other); without one (Dask, Spark: the workers may not share the driver's temporary
@@ -26,6 +34,8 @@ directory) such an input is one task that names the container and the member's i
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import os
 import pickle
@@ -37,7 +47,7 @@ from typing import IO, Any, BinaryIO, Literal, cast
 import attrs
 
 from .errors import Failure, RecordParseError, UnknownFormatError
-from .formats.base import Parser
+from .formats.base import Parser, RawRecord
 from .reading import _map_one, _parser_for, frame, iter_outcomes
 from .record import Position, Record
 from .registry import Registry, default_registry
@@ -49,6 +59,7 @@ __all__ = [
     "Release",
     "SplitMismatch",
     "Task",
+    "gc_paused",
     "plan",
     "run_task",
 ]
@@ -61,7 +72,7 @@ MAX_RANGE_RECORDS = 4000
 MAX_PROLOGUE = 4 * 1024 * 1024
 
 Outcome = Record | Failure
-TaskKind = Literal["range", "whole", "member", "done"]
+TaskKind = Literal["range", "whole", "member", "done", "raws"]
 #: Writes an input's decompressed bytes to a file and returns its path (see :func:`plan`).
 Spool = Callable[[Input], str]
 
@@ -80,7 +91,7 @@ class Task:
     ``kind`` is ``range`` (records ``start``..``end`` of the plain file ``path``, read after the
     bytes ``0..prologue``), ``whole`` (the whole plain file ``path``), ``member`` (input number
     ``member`` of the container ``path``, as :func:`~recordparse.sources.open_inputs` yields
-    them) or ``done`` (``outcomes`` decided by the planner: a source or format failure).
+    them), ``raws`` (``raws``, the planner's raw records and split failures, to map) or ``done`` (``outcomes`` decided by the planner: a source or format failure).
     ``source`` is the input's name for positions, ``parser`` a format name of the default
     registry or a picklable parser. ``numbers``, ``lines`` and ``offsets`` are the positions of
     the range's raw records in the whole input; ``failures`` are the planner's split failures
@@ -102,6 +113,7 @@ class Task:
     failures: tuple[tuple[int, Failure], ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     limits: Limits | None = None
+    raws: tuple[RawRecord | Failure, ...] = ()
 
     @property
     def records(self) -> int:
@@ -129,13 +141,15 @@ def plan(
     blocksize: int = DEFAULT_BLOCKSIZE,
     max_records: int = MAX_RANGE_RECORDS,
     spool: Spool | None = None,
+    ship_raws: bool = False,
 ) -> Iterator[Task | Release]:
     """Yield the tasks that read ``source`` (a file or directory path), in input order.
 
     Lazy: an input is split only when its tasks are asked for, so a caller that bounds the
     tasks in flight bounds memory (and spooled disk). ``spool`` turns compressed inputs and
     archive members into plain files; each such file is followed by a :class:`Release` once its
-    last task has been yielded. Without ``spool`` they become ``member`` tasks.
+    last task has been yielded. Without ``spool`` they become ``member`` tasks. ``ship_raws``
+    makes ``raws`` tasks for parsers that declare ``ship_raw_records`` (module docstring).
     """
     if blocksize < 1 or max_records < 1:
         raise ValueError("blocksize and max_records must be positive")
@@ -143,7 +157,7 @@ def plan(
     root = Path(source)
     files = _walk(root) if root.is_dir() else iter([root])
     for file in files:
-        stop = yield from _plan_file(file, format, reg, limits, blocksize, max_records, spool)
+        stop = yield from _plan_file(file, format, reg, limits, blocksize, max_records, spool, ship_raws)
         if stop:
             return
 
@@ -156,6 +170,7 @@ def _plan_file(
     blocksize: int,
     max_records: int,
     spool: Spool | None,
+    ship_raws: bool = False,
 ) -> Generator[Task | Release, None, bool]:
     """Tasks of one file's inputs; returns True when a source error ends the whole read
     (as it does in :func:`recordparse.read`)."""
@@ -181,6 +196,9 @@ def _plan_file(
             yield _done(inp.name, Failure(Position(inp.name, 1, 1, 0), str(exc), kind="format"))
             continue
         ref = _parser_ref(parser)
+        if ship_raws and parser.ship_raw_records:
+            yield from _raw_batches(inp, parser, ref, blocksize, max_records)
+            continue
         path = _plain_path(inp)
         if path is None and spool is None:
             yield Task("member", inp.name, str(file), inp.filename, ref, member=index, limits=limits)
@@ -423,7 +441,41 @@ def _ranges(
             start = end
             raws -= cut
             cut = _next_cut(pending, start, blocksize, max_records)
+    # The last records (``tail`` of them at least) need the rest of the input, so their tasks
+    # read on to its end (``end`` None) -- but only as far as the parser needs to frame their
+    # own records, which are still shared out in ranges of the usual size: one big final task
+    # would leave the other workers idle while it runs.
+    while cuttable and (cut := _next_cut(pending, start, blocksize, max_records)) is not None:
+        items, first = _take(pending, cut)
+        yield task(items, None)
+        assert first.byte_offset is not None
+        start = first.byte_offset
     yield task(list(pending), None)
+
+
+def _raw_batches(inp: Input, parser: Parser, ref: str | Parser, blocksize: int, max_records: int) -> Iterator[Task]:
+    """``raws`` tasks: the input split here, once, and its raw records pickled in batches of
+    about ``blocksize`` bytes of input or ``max_records`` records (see the module docstring)."""
+    batch: list[RawRecord | Failure] = []
+    records = 0
+    first: int | None = None  # byte offset of the batch's first raw record
+
+    def task() -> Task:
+        return Task("raws", inp.name, parser=ref, raws=tuple(batch))
+
+    for raw in frame(inp, parser):
+        batch.append(raw)
+        if isinstance(raw, Failure):
+            continue
+        records += 1
+        offset = raw.position.byte_offset
+        if first is None:
+            first = offset
+        if records >= max_records or (offset is not None and first is not None and offset - first >= blocksize):
+            yield task()
+            batch, records, first = [], 0, None
+    if batch:
+        yield task()
 
 
 def _take(pending: deque[Position | Failure], count: int) -> tuple[list[Position | Failure], Position]:
@@ -462,6 +514,8 @@ def run_task(task: Task) -> list[Outcome]:
     parser = _resolve(task.parser)
     if task.kind == "member":
         return list(_member_outcomes(task, parser))
+    if task.kind == "raws":
+        return _map_raws(task)
     assert task.path is not None
     if task.kind == "whole":
         with open(task.path, "rb") as handle:
@@ -474,7 +528,7 @@ def run_task(task: Task) -> list[Outcome]:
 
 def iter_task(task: Task) -> Iterator[Outcome]:
     """Like :func:`run_task`, but streams whole-input tasks instead of listing them."""
-    if task.kind in ("done", "range"):
+    if task.kind in ("done", "range", "raws"):
         yield from run_task(task)
         return
     parser = _resolve(task.parser)
@@ -486,6 +540,30 @@ def iter_task(task: Task) -> Iterator[Outcome]:
         head = handle.read(HEAD_SIZE)
         handle.seek(0)
         yield from iter_outcomes(Input(task.source, handle, head, task.filename, None, task.limits), parser)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, if it runs, around one ``pickle.loads`` of a batch.
+
+    Unpickling thousands of records allocates hundreds of thousands of containers, which made
+    the collector scan its generations over and over (half the unpickling time or more); the
+    objects of a batch form no cycles, so pausing it frees nothing later than it would have.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _map_raws(task: Task) -> list[Outcome]:
+    """The outcomes of the raw records (and split failures) a task carries, in order."""
+    parser = _resolve(task.parser)
+    return [raw if isinstance(raw, Failure) else _map_one(parser, raw) for raw in task.raws]
 
 
 def _resolve(ref: str | Parser | None) -> Parser:

@@ -108,12 +108,7 @@ class _BuiltinConformance(ParserConformance):
 
 #: Contract violations found by the suite and not fixed yet: (format, test) -> what breaks.
 #: They run as strict xfails, so a fix shows up as XPASS and its entry must then go.
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    ("vufind-solr-json", "test_split_streams"): (
-        "holds up to 1000 documents back to attach the response's highlighting, "
-        "without declaring split_tail"
-    ),
-}
+KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {}
 
 
 def _known(test: str, reason: str) -> Any:

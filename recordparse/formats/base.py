@@ -80,6 +80,12 @@ class Parser(abc.ABC):
     #: to 1000 records back to attach the resumptionToken that stands after them): how many
     #: records at the end of an input must stay in the final byte range, which reads to the end.
     split_tail: ClassVar[int] = 0
+    #: For a splittable parser whose ``split`` costs a good part of a whole read (VuFind text
+    #: pages, cut by looking at every line): parallel reads split the input once, in the main
+    #: process, and send the raw records to the workers, which only map them. Declare ``True``
+    #: only when every :class:`RawRecord` pickles and ``map`` does not depend on what this
+    #: parser instance saw before.
+    ship_raw_records: ClassVar[bool] = False
 
     def begin(self) -> None:
         """Called once per :func:`recordparse.read` call, before this parser's first input.
