@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 
@@ -98,6 +99,12 @@ def normalize_orcid(value: str | None) -> str | None:
     """``https://orcid.org/0000-0002-1825-0097`` from a bare, hyphen-less or URL form."""
     if not value:
         return None
+    return _normalize_orcid(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_orcid(value: str) -> str | None:
+    """:func:`normalize_orcid`, memoised: an author's ORCID recurs on each of their records."""
     match = _ORCID.search(value)
     if not match:
         return None

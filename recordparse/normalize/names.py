@@ -52,7 +52,8 @@ def split_name(name: str) -> tuple[str | None, str | None]:
 def _split_clean(text: str) -> tuple[str | None, str | None]:
     """:func:`split_name` of a name that is already clean and not empty."""
     if "," in text and text.count(",") == 1:
-        family, given = (clean(p) for p in text.split(","))
+        # the parts of a clean text need only their ends trimmed to be clean
+        family, given = (p.strip() or None for p in text.split(","))
         if family and given and given.lower().strip(".") not in _SUFFIXES:
             return given, family
         text = text.replace(",", " ")
