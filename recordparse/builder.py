@@ -49,14 +49,29 @@ _FLAT = frozenset((str, int, float, bool, type(None)))
 _MAX_DEPTH = 100
 
 
+def _flat_items(items: Iterable[Any]) -> bool:
+    return all(type(v) in _FLAT for v in items)
+
+
+def _shallow(value: Any) -> bool:
+    """True for the shapes kept values nearly always have, at most two levels deep: a list of
+    scalars (a repeated field) or of flat objects (an EP3 export's documents), an object of
+    scalars or of lists of scalars."""
+    kind = type(value)
+    if kind is list:
+        return all(
+            type(v) in _FLAT or (type(v) is dict and _flat_items(v.values())) for v in value
+        )
+    if kind is dict:
+        return all(type(v) in _FLAT or (type(v) is list and _flat_items(v)) for v in value.values())
+    return False
+
+
 def _too_deep(value: Any) -> bool:
     """Whether ``value`` has dicts or lists nested more than :data:`_MAX_DEPTH` deep
     (iterative: a recursive walk would hit the recursion limit it is meant to guard)."""
-    kind = type(value)
-    if (kind is list and all(type(v) in _FLAT for v in value)) or (
-        kind is dict and all(type(v) in _FLAT for v in value.values())
-    ):
-        return False  # the common cases (a repeated field, a flat object), decided without the walk
+    if _shallow(value):
+        return False  # the common cases, decided without the walk
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
