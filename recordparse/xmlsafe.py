@@ -402,28 +402,37 @@ class XmlSplitter:
                 pos = 0
 
     def _quick_end(self, buf: bytes, pos: int) -> int | None:
-        """The end of the record that starts before ``pos`` when the first occurrence of a tag
-        name after ``pos`` is the record's own closing tag and no comment or CDATA section comes
-        before it (nearly every record); None when that is not certain.
+        """The end of the record that starts before ``pos`` when the first tag after ``pos``
+        with one of the names is the record's own closing tag and no comment or CDATA section
+        comes before it (nearly every record); None when that is not certain.
 
         Equal to the depth scan of :meth:`_find_end` in that case (its first token is then this
         closing tag) at a fraction of the cost: a literal search for the name and ``bytes.find``
         of ``!`` skip through the bytes, where the depth scan's pattern is tried at every ``<``.
+        Occurrences of the name that are not a tag of that name (in text, in an attribute, in a
+        longer name such as EP3's ``<eprintid>`` inside ``<eprint>``) are passed over; a nested
+        start tag of the same name leaves the decision to the depth scan.
         """
-        name = self._name.search(buf, pos)  # a literal: faster than bytes.find here
-        if name is None:
-            return None
-        first = name.start()
-        lt = buf.rfind(b"<", pos, first)
-        if lt < 0:
-            return None
-        close = self._close.match(buf, lt)
-        if close is None or close.start(1) != first:
-            return None  # the name is in text, an attribute, a prefix or an opening tag
-        bang = buf.find(b"!", pos, lt)  # memchr speed; "<!" is sought from the first "!" only
-        if bang >= 0 and buf.find(b"<!", bang - 1, lt) >= 0:
-            return None  # a comment or CDATA section comes first (buf[pos - 1] is ">")
-        return close.end()
+        search, close_match, any_match = self._name.search, self._close.match, self._any.match
+        at = pos
+        while True:
+            name = search(buf, at)  # a literal: faster than bytes.find here
+            if name is None:
+                return None
+            first = name.start()
+            lt = buf.rfind(b"<", pos, first)
+            if lt < 0:
+                return None
+            close = close_match(buf, lt)
+            if close is not None and close.start(1) == first:
+                bang = buf.find(b"!", pos, lt)  # memchr speed; "<!" is sought from the first "!" only
+                if bang >= 0 and buf.find(b"<!", bang - 1, lt) >= 0:
+                    return None  # a comment or CDATA section comes first (buf[pos - 1] is ">")
+                return close.end()
+            tag = any_match(buf, lt)
+            if tag is not None and tag.start(2) == first:
+                return None  # a nested start tag of the same name: the depth scan decides
+            at = name.end()
 
     def _find_end(self, buf: bytes, pos: int) -> int | None:
         end = self._quick_end(buf, pos)
@@ -484,11 +493,31 @@ def _syntax_error(
     )
 
 
-def _parse(data: bytes, position: Position, parser_name: str | None, line_base: int, prefix: int = 0) -> Any:
+def _fed(data: bytes) -> Any:
+    """``data`` parsed with feed() + close() on the hardened parser; None when it does not parse.
+
+    The same tree as ``etree.fromstring(data, safe_parser())`` (the same documents parse, with
+    the same result), about 8% faster for a 3 KB record: lxml's one-shot path costs more per
+    call. Its error messages differ for some limits (push mode reports a huge text node as a
+    buffer limit), so a failure is left to :func:`_parse` to report. lxml resets the parser
+    after a failed feed, ready for the next document.
+    """
     parser = safe_parser()
-    etree.clear_error_log()
     try:
-        return etree.fromstring(data, parser)
+        parser.feed(data)
+        return parser.close()
+    except (etree.XMLSyntaxError, ValueError, LookupError):
+        return None
+
+
+def _parse(data: bytes, position: Position, parser_name: str | None, line_base: int, prefix: int = 0) -> Any:
+    etree.clear_error_log()
+    root = _fed(data)
+    if root is not None:
+        return root
+    etree.clear_error_log()  # the error is reported as etree.fromstring reports it
+    try:
+        return etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, position, data, parser_name, line_base, prefix) from None
     except (ValueError, LookupError) as exc:  # bad encoding declarations and the like
@@ -551,21 +580,20 @@ def parse_chunk(
     notes.extend(fixes)
     name = parser_name or splitter.parser_name
     decls = splitter.declarations
-    try:
-        # Most chunks use only declared prefixes: parse them as they are, and look for
-        # undeclared prefixes (a regex scan of the whole chunk) only when that fails.
-        wrapped, opening = _wrap(data, decls, splitter.encoding)
-        root = _parse(wrapped, pos, name, 1, opening)
-    except RecordError as first:
+    # Most chunks use only declared prefixes: parse them as they are, and look for
+    # undeclared prefixes (a regex scan of the whole chunk) only when that fails.
+    wrapped, opening = _wrap(data, decls, splitter.encoding)
+    etree.clear_error_log()
+    root = _fed(wrapped)
+    if root is None:
         undeclared = _undeclared_prefixes(data, decls)
-        if not undeclared:
-            raise first from None
-        decls = dict(decls)
-        for prefix in undeclared:
-            decls[prefix] = _KNOWN_PREFIXES.get(prefix) or b"urn:recordparse:undeclared:" + prefix
-            notes.append(f"declared the undeclared namespace prefix {prefix.decode('ascii')}:")
-        wrapped, opening = _wrap(data, decls, splitter.encoding)
-        root = _parse(wrapped, pos, name, 1, opening)
+        if undeclared:
+            decls = dict(decls)
+            for prefix in undeclared:
+                decls[prefix] = _KNOWN_PREFIXES.get(prefix) or b"urn:recordparse:undeclared:" + prefix
+                notes.append(f"declared the undeclared namespace prefix {prefix.decode('ascii')}:")
+            wrapped, opening = _wrap(data, decls, splitter.encoding)
+        root = _parse(wrapped, pos, name, 1, opening)  # raises the syntax error, with its line
     if len(root) == 0:
         raise RecordError(pos, "empty record element", kind="syntax", parser=parser_name)
     element = root[0]
@@ -652,3 +680,82 @@ def safe_html(text: str, *, huge: bool = True, html_elements: bool = True) -> tu
         if entry.level_name == "FATAL" or (entry.level_name == "ERROR" and "encoding" in entry.message.lower()):
             warnings.append(f"HTML line {entry.line}: {entry.message.strip()} (content may be lost)")
     return root, warnings
+
+
+# --------------------------------------------------------------------------------------------
+# Framing only: record positions for the parallel planner (recordparse.splitting)
+
+
+class FramingUnsure(Exception):
+    """Raised by :func:`frame_spans` where it cannot be sure to agree with iterating the
+    splitter itself (a comment between records, a record cut off or over the size limit, a
+    transcoded stream): the caller then splits the input the ordinary way."""
+
+
+def frame_spans(splitter: XmlSplitter) -> Iterator[tuple[int, int, int]]:
+    """``(number, line, offset)`` of each chunk that iterating ``splitter`` would yield, in
+    order, without cutting the chunks out: framing only, for the parallel planner, which needs
+    the record boundaries of a whole input but not its records.
+
+    The scan is :meth:`XmlSplitter.__iter__`'s, step for step (same patterns, same buffer
+    handling, same ``_find_end``, the text outside the records noted the same way, so
+    ``outside_text()``, ``declarations`` and ``root_start`` end up equal); what it skips is
+    copying each record out of the buffer and building its :class:`XmlChunk`. Raises
+    :class:`FramingUnsure` (before yielding anything that could differ) where the splitter would
+    do something this does not repeat. A change to ``__iter__`` must be made here too:
+    ``tests/test_splitting.py`` compares the two, and workers check every planned position.
+    """
+    if splitter._stream is not splitter.inp.stream:
+        raise FramingUnsure("a transcoded stream")
+    find_open = splitter._open.search
+    note = splitter._note_outside
+    stream = splitter._stream
+    if splitter._skip:
+        stream.read(splitter._skip)
+    buf = stream.read(_BLOCK)
+    eof = not buf
+    base = splitter._skip  # absolute offset of buf[0]
+    line = 1
+    number = 0
+    max_record = splitter.limits.max_record
+    pos = 0
+    while True:
+        m = find_open(buf, pos)
+        if m is None:
+            if eof:
+                note(buf[pos:])
+                return
+            keep = max(pos, len(buf) - 4096)  # a tail that may hold a partial start tag
+            note(buf[pos:keep])
+            line += buf.count(b"\n", pos, keep)
+            base += keep
+            more = stream.read(_BLOCK)
+            eof = not more
+            buf = buf[keep:] + more
+            pos = 0
+            continue
+        if m.group(1) is None:
+            raise FramingUnsure("a comment or CDATA section outside the records")
+        start = m.start()
+        note(buf[pos:start])
+        line += buf.count(b"\n", pos, start)
+        number += 1
+        if m.group(2) == b"/":  # <record/>
+            yield number, line, base + start
+            pos = m.end()
+            continue
+        while True:
+            end = splitter._find_end(buf, m.end())
+            if end is not None:
+                break
+            more = b"" if eof or len(buf) - start > max_record else stream.read(_BLOCK)
+            if not more:
+                raise FramingUnsure("a record cut off by the end of the input or over the size limit")
+            buf += more
+        yield number, line, base + start
+        line += buf.count(b"\n", start, end)
+        pos = end
+        if pos > _BLOCK:
+            base += pos
+            buf = buf[pos:]
+            pos = 0

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recordparse import Failure, RecordError
-from recordparse.sources import open_inputs
+from recordparse.sources import Input, open_inputs
 from recordparse.xmlsafe import XmlChunk, XmlSplitter, parse_chunk, parse_document, safe_html
 
 PAGE = (
@@ -109,3 +112,34 @@ def test_html_data_loss_is_reported() -> None:
     assert warnings and "lost" in warnings[0]
     root, ok = safe_html("<html><head><title>t</title></head><body><p>fine</p></body></html>")
     assert ok == [] and root.findtext(".//p") == "fine"
+
+
+_PIECES = [
+    b"<eprint>", b"</eprint>", b"<eprint/>", b"<eprintid>1</eprintid>", b"<ep:eprint x='1'>", b"</ep:eprint>",
+    b"<url>https://x/id/eprint/5</url>", b"<a href='/eprint/'>", b"</a>", b"<!-- </eprint> -->",
+    b"<![CDATA[</eprint>]]>", b"eprint", b"<eprints>", b"</eprints >", b"text", b"<", b">", b"</eprint >",
+    b"<?pi </eprint>?>", b"\n", b"</eprintid>",
+]
+
+
+def _splitter(tags: set[str]) -> XmlSplitter:
+    return XmlSplitter(Input(name="x", stream=io.BytesIO(b"<r/>"), head=b"<r/>"), tags=tags)
+
+
+def test_the_end_search_passes_over_longer_names_and_names_in_text() -> None:
+    # EP3: <eprintid> and /id/eprint/ URLs come before every record's closing tag
+    splitter = _splitter({"eprint"})
+    buf = b"<eprintid>1</eprintid><url>https://x/id/eprint/5</url></eprint><eprint>"
+    assert splitter._quick_end(buf, 0) == buf.index(b"<eprint>")
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.integers(min_value=0, max_value=200),
+       st.sampled_from([{"eprint"}, {"record"}, {"eprint", "record"}]))
+def test_the_quick_end_search_agrees_with_the_depth_scan(pieces: list[bytes], pos: int, tags: set[str]) -> None:
+    splitter = _splitter(tags)
+    buf = b"".join(pieces)
+    pos = min(pos, len(buf))
+    quick = splitter._quick_end(buf, pos)
+    if quick is not None:
+        splitter._quick_end = lambda _buf, _pos: None  # type: ignore[method-assign]
+        assert splitter._find_end(buf, pos) == quick

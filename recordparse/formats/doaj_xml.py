@@ -85,6 +85,35 @@ _SIMPLE: Final[dict[str, str]] = {
 
 _LANG = "language"
 
+#: How the main loop of :func:`map_doaj_article` treats a child element, by its full tag: a
+#: ``_SIMPLE`` field name, one of the markers below, or a handler. Filled as tags are met (a file
+#: uses one or two namespaces, so a few dozen entries), so each child costs one dict lookup
+#: instead of a local-name lookup and up to three table lookups; bounded like the other tag memos.
+_AUTHORS: Final = "authors"
+_SKIP: Final = "affiliationsList"  # read before the loop, by _affiliations()
+_KEEP: Final = "keep"
+#: (action, argument): ("set", Record field), ("call", handler), ("keep", local name),
+#: (_AUTHORS, _) or (_SKIP, _)
+_ChildKind = tuple[str, Any]
+_CHILD_KINDS: dict[str, _ChildKind] = {}
+
+
+def _child_kind(tag: str) -> _ChildKind:
+    """What :func:`map_doaj_article` does with a child whose tag is ``tag`` (memoised)."""
+    name = local_name(tag)
+    field = _SIMPLE.get(name)
+    kind: _ChildKind
+    if field is not None:
+        kind = ("set", field)
+    elif name in (_AUTHORS, _SKIP):
+        kind = (name, name)
+    else:
+        handler = _HANDLERS.get(name)
+        kind = ("call", handler) if handler is not None else (_KEEP, name)
+    if len(_CHILD_KINDS) < 1000:
+        _CHILD_KINDS[tag] = kind
+    return kind
+
 
 def map_doaj_article(article: Any, builder: RecordBuilder, header: OaiHeader | None) -> None:
     """Map a ``doajArticle`` (oai_doaj) or an upload ``record`` element onto ``builder``.
@@ -94,22 +123,22 @@ def map_doaj_article(article: Any, builder: RecordBuilder, header: OaiHeader | N
     """
     affiliations = _affiliations(article)
     used: set[str] = set()
+    kinds = _CHILD_KINDS
     for child in article:
         tag = child.tag
         if not isinstance(tag, str):
             continue
-        name = local_name(tag)
-        field = _SIMPLE.get(name)
-        if field is not None:
-            builder.set(field, text_of(child))
-        elif name == "authors":
+        action, arg = kinds.get(tag) or _child_kind(tag)
+        if action == "set":
+            # text_of() inlined (a leaf's text is .text); builder.set cleans the value itself
+            text = child.text if len(child) == 0 else "".join(child.itertext())
+            builder.set(arg, text or "")
+        elif action == "call":
+            arg(child, builder, header)
+        elif action == _AUTHORS:
             _authors(child, builder, affiliations, used)
-        elif name != "affiliationsList":
-            handler = _HANDLERS.get(name)
-            if handler is not None:
-                handler(child, builder, header)
-            else:
-                builder.keep(name, clean(text_of(child)))
+        elif action == _KEEP:
+            builder.keep(arg, clean(text_of(child)))
     unassigned = [text for key, text in affiliations.items() if key not in used and text]
     builder.keep("affiliations_unassigned", unassigned)
     if builder.get("type") is None:
@@ -123,8 +152,9 @@ def _affiliations(article: Any) -> dict[str, str]:
     # "{*}name": that local name in any namespace or none, matched in C
     for group in article.iterchildren("{*}affiliationsList"):
         for entry in group.iterchildren("{*}affiliationName"):
-            key = (entry.get("affiliationId") or "").strip()
-            found[key] = clean(text_of(entry)) or ""
+            key = entry.get("affiliationId")
+            text = entry.text if len(entry) == 0 else "".join(entry.itertext())  # text_of()
+            found[key.strip() if key else ""] = (clean(text) if text else None) or ""
     return found
 
 
@@ -138,7 +168,8 @@ def _authors(
         affs: list[str] = []
         for part in author:
             kind = local_name(part.tag)
-            value = clean(text_of(part))
+            text = part.text if len(part) == 0 else "".join(part.itertext())  # text_of()
+            value = clean(text) if text else None
             if value is None:
                 continue
             if kind == "name":
@@ -206,15 +237,21 @@ def _multilingual(
     attribute, go to ``extra[plural]``."""
 
     def handle(el: Any, b: RecordBuilder, header: OaiHeader | None) -> None:
+        # Each clean() of a long abstract scans all of it: it is cleaned once here and the
+        # result handed on (a text without markup is cleaned by builder.set alone).
         raw = text_of(el)
-        if clean(raw) is None:
-            return
-        language = el.get(_LANG)
-        if b.get(field) is None:
-            set_text_field(b, field, raw)
-            b.keep(f"{field}_language", language)
-        else:
-            append_extra(b, plural, {field: clean(raw), "language": language})
+        if b.get(field) is not None:
+            value = clean(raw)
+            if value is not None:
+                append_extra(b, plural, {field: value, "language": el.get(_LANG)})
+        elif "<" in raw or "&" in raw:  # markup: set_text_field keeps the raw form too
+            value = clean(raw)
+            if value is None:
+                return
+            set_text_field(b, field, raw, cleaned=value)
+            b.keep(f"{field}_language", el.get(_LANG))
+        elif b.set(field, raw) is not None:  # what set_text_field does with no markup
+            b.keep(f"{field}_language", el.get(_LANG))
 
     return handle
 

@@ -55,7 +55,7 @@ from ..normalize.names import make_corporate
 from ..normalize.text import clean, has_html, split_pages
 from ..record import Access, Position, Record
 from ..sources import Input, Limits, TextLine, iter_lines
-from ..xmlsafe import XmlChunk, XmlSplitter, local_name, parse_chunk
+from ..xmlsafe import XmlChunk, XmlSplitter, frame_spans, local_name, parse_chunk
 from .base import PageParser, Parser, RawRecord
 
 __all__ = [
@@ -293,9 +293,8 @@ def _first(values: Sequence[Any]) -> str | None:
 def _set_plain(builder: RecordBuilder, field: str, name: str, values: Sequence[Any]) -> None:
     """Set a single-valued Record field; further different values stay in ``extra``."""
     if len(values) <= 1:  # the usual case (absent or given once): nothing to compare
-        text = _text(values[0]) if values else None
-        if text:
-            builder.set(field, text)
+        if values and isinstance(values[0], str):
+            builder.set(field, values[0])  # cleans it (once), and ignores an empty text
         return
     texts = [t for t in (_text(v) for v in values) if t]
     if not texts:
@@ -468,16 +467,18 @@ def _set_keywords(builder: RecordBuilder, values: Sequence[Any]) -> None:
 
 def _set_subjects(builder: RecordBuilder, values: Sequence[Any]) -> None:
     for value in values:
-        text = _text(value)
-        if text:
-            builder.add_subject(text)
+        if isinstance(value, str):
+            builder.add_subject(value)  # cleaned there; a blank value adds nothing
+
+
+_ISSN_SEPARATOR = re.compile(r"[,;]")
 
 
 def _set_issns(builder: RecordBuilder, values: Sequence[Any]) -> None:
     for value in values:
         text = _text(value)
         if text:
-            for part in re.split(r"[,;]", text):
+            for part in _ISSN_SEPARATOR.split(text):
                 builder.add_issn(part)
 
 
@@ -527,6 +528,10 @@ def map_eprint_fields(builder: RecordBuilder, fields: Mapping[str, Sequence[Any]
     _set_plain(builder, "institution", "institution", fields.get("institution", ()))
     for name, values in fields.items():
         if name in _CONSUMED or name == "documents":
+            continue
+        if len(values) == 1 and type(values[0]) is str:  # the usual unmapped field: one text
+            if values[0]:
+                builder.keep(name, values[0])
             continue
         kept = [v for v in values if v not in (None, "", [], {})]
         if kept:
@@ -607,9 +612,10 @@ def settle_access(
     status field it was checked against.
     """
     deciding = list(primary) or list(secondary)
-    access, _ = decide(deciding)
-    everything = [*primary, *secondary]
-    overall, conflicts = decide(everything)
+    access, conflicts = decide(deciding)
+    overall = access
+    if primary and secondary:  # else all the signals are the deciding ones, decided above
+        overall, conflicts = decide([*primary, *secondary])
     if not conflicts and primary and secondary:
         conflicts = _disagreeing(primary, secondary)
     builder.set_access(access.status, embargo_end=access.embargo_end, evidence=overall.evidence)
@@ -664,9 +670,11 @@ def _ep3_document(doc: Mapping[str, Any]) -> _Ep3Document:
     gives it) that the later steps read."""
     texts: dict[str, str] = {}
     for key in _DOCUMENT_KEEP:
-        text = _text(doc.get(key))
-        if text:
-            texts[key] = text
+        value = doc.get(key)
+        if isinstance(value, str):  # _text() inlined: twelve keys a document, a third absent
+            text = clean(value)
+            if text:
+                texts[key] = text
     files = doc.get("files")
     urls = [_text(f.get("url")) for f in files if isinstance(f, Mapping)] if isinstance(files, list) else []
     relations = _relation_types(doc)
@@ -692,9 +700,24 @@ def _document_signal(doc: _Ep3Document) -> AccessSignal:
         iso = parse_date(embargo)
         if iso:
             return AccessSignal("embargoed", iso, f"{evidence}, date_embargo={embargo}")
-    signal = from_vocabulary(security, scheme="eprints-security")
-    status = signal.status if signal else "restricted"
-    return AccessSignal(status, None, evidence)
+    return AccessSignal(_security_status(security), None, evidence)
+
+
+#: document security value -> access status (:func:`_security_status`)
+_SECURITY_STATUS: dict[str, str] = {}
+
+
+def _security_status(security: str) -> str:
+    """The access status of a document ``security`` value (``eprints-security`` vocabulary;
+    any other value is ``restricted``). Memoised, bounded: an export uses a handful of
+    security levels, read for every document."""
+    status = _SECURITY_STATUS.get(security)
+    if status is None:
+        signal = from_vocabulary(security, scheme="eprints-security")
+        status = signal.status if signal else "restricted"
+        if len(_SECURITY_STATUS) < 1000:
+            _SECURITY_STATUS[security] = status
+    return status
 
 
 def _relation_types(doc: Mapping[str, Any]) -> list[str]:
@@ -718,8 +741,12 @@ def is_main_document(content: str | None, description: str | None) -> bool:
 
 
 def _xml_documents(documents: Sequence[_Ep3Document]) -> list[DocumentView]:
+    """The documents' views for :func:`combine_documents`, which leaves derived documents out:
+    they get none (an export has several a file: thumbnails, previews, index codes)."""
     views: list[DocumentView] = []
     for doc in documents:
+        if doc.derived:
+            continue
         signal = _document_signal(doc)
         views.append(DocumentView(label=signal.evidence, signal=signal, main=doc.main, derived=doc.derived))
     return views
@@ -741,10 +768,27 @@ def _status_signals(fields: Mapping[str, Sequence[Any]]) -> list[AccessSignal]:
     for value in fields.get("full_text_status", ()):
         text = _text(value)
         if text:
-            signal = from_vocabulary(text.lower(), scheme="eprints-full-text", field="full_text_status")
+            signal = _full_text_signal(text.lower())
             if signal:
                 out.append(signal)
     return out
+
+
+#: lower-case ``full_text_status`` value -> its signal (None: not in the vocabulary)
+_FULL_TEXT_SIGNALS: dict[str, AccessSignal | None] = {}
+
+
+def _full_text_signal(value: str) -> AccessSignal | None:
+    """The signal of a ``full_text_status`` value. Memoised, bounded: the field has three
+    values (public, restricted, none) and the signal is immutable and depends on the value
+    alone."""
+    try:
+        return _FULL_TEXT_SIGNALS[value]
+    except KeyError:
+        signal = from_vocabulary(value, scheme="eprints-full-text", field="full_text_status")
+        if len(_FULL_TEXT_SIGNALS) < 1000:
+            _FULL_TEXT_SIGNALS[value] = signal
+        return signal
 
 
 def _main_document_facts(builder: RecordBuilder, documents: Sequence[_Ep3Document]) -> None:
@@ -782,27 +826,55 @@ def _xml_value(element: Any) -> Any:
     child name collects its values in a list).
 
     Written for speed, as this reads every element of an export: a leaf child's value is read
-    in the loop rather than by a call, and a dict without repeated names is built in one go."""
+    in the loop rather than by a call, and the two usual shapes, only ``<item>`` children (a
+    list) or children of distinct names (a dict), are built as the children are read. At the
+    first child that breaks them (a repeated name, items beside other names) the values read
+    so far and the remaining children go to :func:`_mixed_value` (each child is read once)."""
     if len(element) == 0:  # a leaf (most elements): no child to look at
         return element.text or ""
     known = _EP3_NAMES
-    names: list[str] = []
-    values: list[Any] = []
-    for child in element:
+    out: dict[str, Any] = {}
+    items: list[Any] | None = None
+    children = iter(element)
+    for child in children:
         tag = child.tag  # built anew on each access: read once
+        name = known.get(tag)
+        if name is None:
+            name = _ep3_name(tag)
+        if not name:
+            continue
+        value = (child.text or "") if len(child) == 0 else _xml_value(child)
+        if name == "item" and not out:
+            if items is None:
+                items = []
+            items.append(value)
+        elif items is None and name not in out:
+            out[name] = value
+        else:
+            names = ["item"] * len(items) if items is not None else list(out)
+            values = items if items is not None else list(out.values())
+            names.append(name)
+            values.append(value)
+            return _mixed_value(names, values, children)
+    if items is not None:
+        return items
+    return out if out else (element.text or "")
+
+
+def _mixed_value(names: list[str], values: list[Any], rest: Iterator[Any]) -> Any:
+    """The value of an element whose first children (``names``, ``values``) are neither all
+    ``<item>``s nor all distinct, reading its ``rest`` children: a dict where a repeated
+    name collects its values in a list."""
+    known = _EP3_NAMES
+    for child in rest:
+        tag = child.tag
         name = known.get(tag)
         if name is None:
             name = _ep3_name(tag)
         if name:
             names.append(name)
             values.append((child.text or "") if len(child) == 0 else _xml_value(child))
-    if not names:
-        return element.text or ""
-    if names.count("item") == len(names):
-        return values
-    if len(set(names)) == len(names):
-        return dict(zip(names, values, strict=True))
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {}  # (never all items: the first children were not)
     for name, value in zip(names, values, strict=True):
         if name in out:
             current = out[name]
@@ -938,6 +1010,13 @@ class EprintsXmlParser(Parser):
             position = Position(inp.name, chunk.number, chunk.line, chunk.offset)
             yield RawRecord(chunk, position, context=splitter)
 
+    def frame_positions(self, inp: Input) -> Iterator[Position | Failure]:
+        """Framing only, for the parallel planner: ``split``'s positions without its chunks
+        (see :meth:`Parser.frame_positions` and :func:`recordparse.xmlsafe.frame_spans`)."""
+        splitter = XmlSplitter(inp, tags={"eprint"}, parser_name=self.name)
+        for number, line, offset in frame_spans(splitter):
+            yield Position(inp.name, number, line, offset)
+
     def map(self, raw: RawRecord) -> Record:
         chunk: XmlChunk = raw.data
         repairs: list[str] = []
@@ -946,9 +1025,7 @@ class EprintsXmlParser(Parser):
         builder = RecordBuilder(self.name, may_hold_surrogates=False)
         for note in repairs:
             builder.flag("xml_repaired", note, [], severity="info")
-        uri = clean(element.get("id"))
-        if uri:
-            builder.add_url(uri)
+        builder.add_url(element.get("id"))  # cleaned there; None or blank adds nothing
         map_eprint_fields(builder, fields)
         documents = [_ep3_document(d) for d in fields.get("documents", ()) if isinstance(d, Mapping)]
         if documents:
@@ -1097,6 +1174,21 @@ def _tag(node: Any) -> str:
     return _tag_name(node.tag)
 
 
+#: What :func:`page_lines` does with a node, by kind: an element that breaks lines, one whose
+#: subtree is left out, any other element, and a comment or processing instruction.
+_BLOCK, _SKIP, _INLINE, _NODE = "block", "skip", "inline", "node"
+#: node.tag -> kind (memoised like :data:`_TAG_NAMES`)
+_TAG_KINDS: dict[Any, str] = {}
+
+
+def _tag_kind(tag: Any) -> str:
+    name = _tag_name(tag)
+    kind = _SKIP if name in _SKIP_TAGS else _BLOCK if name in _BLOCK_TAGS else _INLINE if name else _NODE
+    if len(_TAG_KINDS) < 10_000:
+        _TAG_KINDS[tag] = kind
+    return kind
+
+
 def page_lines(element: Any) -> list[str]:
     """The visible text of an HTML element as lines: block elements and ``<br>`` break lines
     (line breaks inside text do not), scripts and styles are left out, whitespace is cleaned,
@@ -1105,42 +1197,38 @@ def page_lines(element: Any) -> list[str]:
     One walk over the subtree's start and end events; the text is joined with a break mark and
     cleaned line by line. (An XSLT transform would do the walk in C, 0.2 ms a page faster, but
     recordparse keeps libxslt out of reach of hostile pages: ``tests/adversarial/test_audit.py``.)
+    The walk is the cost of a page (it meets every element twice), so it does little per
+    event: one look-up classifies a tag (:func:`_tag_kind`), a skipped element's subtree is
+    not walked at all (``skip_subtree``; its end event still comes, for its tail), and the
+    lines are cleaned by ``map`` over the non-empty pieces.
     """
     parts: list[str] = []
     append = parts.append
-    skipping = 0
-    names = _TAG_NAMES
-    for event, node in etree.iterwalk(element, events=("start", "end")):
+    kinds = _TAG_KINDS
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
         tag = node.tag
-        name = names.get(tag)
-        if name is None:
-            name = _tag_name(tag)
+        kind = kinds.get(tag)
+        if kind is None:
+            kind = _tag_kind(tag)
         if event == "start":
-            if skipping or name in _SKIP_TAGS:
-                skipping += 1
+            if kind is _SKIP:
+                walker.skip_subtree()  # the next event is this element's end
                 continue
-            if name in _BLOCK_TAGS:
+            if kind is _BLOCK:
                 append(_BREAK)
-            if isinstance(tag, str):
+            if kind is not _NODE:
                 text = node.text
                 if text:
                     append(text)
             continue
-        if skipping:
-            skipping -= 1
-            if skipping == 0 and node is not element:
-                tail = node.tail
-                if tail:
-                    append(tail)
-            continue
-        if name in _BLOCK_TAGS:
+        if kind is _BLOCK:
             append(_BREAK)
         if node is not element:
             tail = node.tail
             if tail:
                 append(tail)
-    text = "".join(parts)
-    return [line for line in (clean(x) for x in text.split(_BREAK) if x) if line]
+    return [line for line in map(clean, filter(None, "".join(parts).split(_BREAK))) if line]
 
 
 _BREAK = "\x00"
@@ -1210,7 +1298,7 @@ def cut_page(lines: Sequence[str]) -> PageParts:
         if state == "after":  # the footer: no row is read there
             parts.after.append(line)
             continue
-        row = _label_of(line)
+        row = _label_of(line) if ":" in line else None  # (a row has a colon; most lines do not)
         if row and (state == "abstract" or (state == "before" and row[0] in _TABLE_STARTERS)):
             state = "table"
         if state == "before" and line.strip().lower().rstrip(":") in _ABSTRACT_HEADINGS:

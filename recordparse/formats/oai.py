@@ -65,7 +65,15 @@ from ..normalize.identifiers import normalize_orcid
 from ..normalize.text import clean, has_html
 from ..record import Position, Record
 from ..sources import Input
-from ..xmlsafe import XmlChunk, XmlSplitter, local_name, parse_chunk, parse_document, text_of
+from ..xmlsafe import (
+    XmlChunk,
+    XmlSplitter,
+    frame_spans,
+    local_name,
+    parse_chunk,
+    parse_document,
+    text_of,
+)
 from .base import Parser, RawRecord
 
 __all__ = [
@@ -163,16 +171,21 @@ def append_extra(builder: RecordBuilder, key: str, value: Any) -> None:
         builder.extra[key] = [value] if current is None else [current, value]
 
 
-def set_text_field(builder: RecordBuilder, field: str, value: str | None) -> str | None:
+def set_text_field(
+    builder: RecordBuilder, field: str, value: str | None, cleaned: str | None = None
+) -> str | None:
     """Set a title or abstract with HTML stripped; keep the raw text as ``<field>_html`` when it
-    had markup (DOAJ abstracts carry ``<i>``, ``<br>`` as text)."""
+    had markup (DOAJ abstracts carry ``<i>``, ``<br>`` as text).
+
+    ``cleaned`` is ``clean(value)`` when the caller has it already: cleaning a long abstract
+    costs microseconds (a scan of every character), so it is not done twice."""
     if value is None:
         return None
     if "<" not in value and "&" not in value:
         # no tag and no entity: stripping HTML is cleaning, and there is no raw form to keep
         return builder.set(field, value)
     text = builder.set(field, value, html=True)
-    raw = clean(value)
+    raw = cleaned if cleaned is not None else clean(value)
     if text is not None and raw is not None and has_html(raw) and raw != text:
         builder.keep(f"{field}_html", raw)
     return text
@@ -591,6 +604,31 @@ class OaiPmhParser(Parser):
         yield from held
         yield from self._errors(page, inp, last)
 
+    def frame_positions(self, inp: Input) -> Iterator[Position | Failure]:
+        """Framing only, for the parallel planner (see :meth:`Parser.frame_positions`): the
+        positions :meth:`split` gives its records, found by :func:`recordparse.xmlsafe.frame_spans`
+        without cutting the records out or reading their identifiers, with the same page checks
+        (resumption chain, OAI errors) in the same places. The records ``split`` holds back for
+        the page's tail come out in the order it releases them, so no look-ahead is needed."""
+        splitter = XmlSplitter(inp, tags={"record"}, parser_name=self.name)
+        page: OaiPage | None = None
+        last = 0
+        for number, line, offset in frame_spans(splitter):
+            if page is None:
+                page = self._open_page(inp, splitter)
+                yield from self._check_chain(page, inp)
+            last = number
+            yield Position(inp.name, number, line, offset)
+        if page is None:
+            page = self._open_page(inp, splitter)
+            _read_tail(page, splitter.outside_text(), Position(inp.name, 1))
+            if not page.errors:
+                yield from self._check_chain(page, inp)
+        else:
+            _read_tail(page, splitter.outside_text(), Position(inp.name, 1))
+        self._remember(page)
+        yield from self._errors(page, inp, last)
+
     def _raw(self, chunk: XmlChunk, page: OaiPage, inp: Input) -> RawRecord:
         record_id = _record_id(chunk.data)
         position = Position(inp.name, chunk.number, chunk.line, chunk.offset)
@@ -771,8 +809,10 @@ _DOAJ_CITATION_TAIL = re.compile(
 )
 #: The whole citation: the journal is the shortest prefix that the tail can follow.
 _DOAJ_CITATION = re.compile(r"^(?P<journal>.*?)" + _DOAJ_CITATION_TAIL.pattern)
-#: The positions where a part of the tail can begin (zero-width, so overlapping ones are found).
-_DOAJ_CITATION_PART = re.compile(r"(?=, (?:Vol|Iss|Pp|p) | \()")
+#: Where a part of the tail can begin. Sought with ``search`` from one past the last start, so
+#: overlapping starts are found too; a plain pattern, where a zero-width lookahead was tried
+#: (and cost twice the time) at every character.
+_DOAJ_CITATION_PART = re.compile(r", (?:Vol|Iss|Pp|p) | \(")
 _OJS_CITATION = re.compile(
     r"^(?P<journal>[^;]+?);\s*(?:Vol\.?|Volume|v\.)\s*(?P<volume>[^\s,;()]+)"
     r"(?:,?\s*(?:No\.?|Núm\.?|Nº|n\.|Iss\.?|Issue)\s*(?P<issue>[^\s,;()]+))?"
@@ -788,8 +828,15 @@ _DIGIT = re.compile(r"\d")
 _ISSN_LABEL = re.compile(r"^\s*e?issn\s*:?\s*", re.I)
 _DOI_URL = re.compile(r"^https?://(dx\.)?doi\.org/")
 _DOAJ_TOC = re.compile(r"^https?://(www\.)?doaj\.org/toc/", re.I)
-#: element tag -> (local name, handler or None), filled as tags are met
-_DC_BY_TAG: dict[str, tuple[str, Callable[[Any, str, RecordBuilder, _DcState], None] | None]] = {}
+#: element tag -> (local name, handler or None, whether the handler takes the text as read),
+#: filled as tags are met
+_DC_BY_TAG: dict[
+    str, tuple[str, Callable[[Any, str, RecordBuilder, _DcState], None] | None, bool]
+] = {}
+#: Elements whose handler gets the text as read, not cleaned: their values mostly go straight to
+#: a builder method, which cleans them (titles, abstracts, free-term subjects), so cleaning them
+#: here as well did it twice; for a long abstract each clean() scans every character.
+_DC_RAW: Final = frozenset({"title", "description", "subject"})
 
 #: Citations longer than this are not parsed (they are kept in extra): bounds regex work.
 _MAX_CITATION = 500
@@ -821,10 +868,12 @@ def _doaj_citation_groups(text: str) -> dict[str, str | None]:
         return m.groupdict() if m else dict.fromkeys(_DOAJ_CITATION.groupindex)
     tail = _DOAJ_CITATION_TAIL.match(text)
     if tail is None:
-        for part in _DOAJ_CITATION_PART.finditer(text, 1):
+        part = _DOAJ_CITATION_PART.search(text, 1)
+        while part is not None:
             tail = _DOAJ_CITATION_TAIL.match(text, part.start())
             if tail is not None:
                 break
+            part = _DOAJ_CITATION_PART.search(text, part.start() + 1)
         else:  # no part: the whole text is the journal (the tail matches empty at the end)
             return {"journal": text, **dict.fromkeys(_DOAJ_CITATION_TAIL.groupindex)}
     return {"journal": text[: tail.start()], **tail.groupdict()}
@@ -867,6 +916,7 @@ class _DcState:
     landing_urls: list[str] = attrs.field(factory=list)
     types: list[str] = attrs.field(factory=list)
     languages: list[str] = attrs.field(factory=list)
+    #: as read, not cleaned (see _choose_abstract)
     descriptions: list[str] = attrs.field(factory=list)
 
 
@@ -881,15 +931,20 @@ def map_oai_dc(metadata: Any, builder: RecordBuilder, header: OaiHeader | None) 
             if not isinstance(tag, str):
                 continue
             name = local_name(tag)
-            found = (name, _DC_HANDLERS.get(name))
+            found = (name, _DC_HANDLERS.get(name), name in _DC_RAW)
             if len(by_tag) < 1000:
                 by_tag[tag] = found
         # text_of() inlined: a dc element is nearly always a leaf, whose text is .text
         text = child.text if len(child) == 0 else "".join(child.itertext())
-        value = clean(text) if text else None
+        if not text:
+            continue
+        name, handler, raw = found
+        if raw and handler is not None:
+            handler(child, text, builder, state)
+            continue
+        value = clean(text)
         if value is None:
             continue
-        name, handler = found
         if handler is None:
             builder.keep(f"dc:{name}", value)
         else:
@@ -897,12 +952,27 @@ def map_oai_dc(metadata: Any, builder: RecordBuilder, header: OaiHeader | None) 
     _finish_dc(builder, state)
 
 
-def _dc_title(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
-    if b.get("title") is None:
-        set_text_field(b, "title", value)
+def _set_dc_text(b: RecordBuilder, field: str, text: str) -> None:
+    """Set the title or abstract from a dc element's text as read, cleaning it once.
+
+    Without markup, ``builder.set`` cleans it (an empty text sets nothing); with markup, the
+    HTML is stripped from the cleaned text, as from any other dc value."""
+    if "<" not in text and "&" not in text:
+        b.set(field, text)  # what set_text_field does with no markup
         return
-    lang = el.get("{http://www.w3.org/XML/1998/namespace}lang")
-    append_extra(b, "titles", {"title": value, "language": lang})
+    value = clean(text)
+    if value is not None:
+        set_text_field(b, field, value, cleaned=value)
+
+
+def _dc_title(el: Any, text: str, b: RecordBuilder, s: _DcState) -> None:
+    if b.get("title") is None:
+        _set_dc_text(b, "title", text)
+        return
+    value = clean(text)
+    if value is not None:
+        lang = el.get("{http://www.w3.org/XML/1998/namespace}lang")
+        append_extra(b, "titles", {"title": value, "language": lang})
 
 
 def _dc_creator(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
@@ -931,13 +1001,19 @@ def _classified(b: RecordBuilder, scheme: str, value: str) -> None:
         b.add_subject(value)
 
 
-def _dc_subject(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
+def _dc_subject(el: Any, text: str, b: RecordBuilder, s: _DcState) -> None:
+    """A subject, from its text as read (see _DC_RAW): a free term needs no cleaning here."""
     xsi_type = el.get(_XSI_TYPE)
+    if not xsi_type and ":" not in text:
+        # every classified form below has a colon; most subjects are free terms, which
+        # add_keyword cleans (and leaves out when empty)
+        b.add_keyword(text)
+        return
+    value = clean(text)
+    if value is None:
+        return
     if xsi_type:
         _classified(b, xsi_type.split(":", 1)[-1], value)
-        return
-    if ":" not in value:  # every classified form below has a colon; most subjects are free terms
-        b.add_keyword(value)
         return
     m = _EU_CLASS.match(value)
     if m:
@@ -955,8 +1031,8 @@ def _dc_subject(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
     b.add_keyword(value)
 
 
-def _dc_description(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
-    s.descriptions.append(value)
+def _dc_description(el: Any, text: str, b: RecordBuilder, s: _DcState) -> None:
+    s.descriptions.append(text)  # as read: see _choose_abstract
 
 
 def _dc_publisher(el: Any, value: str, b: RecordBuilder, s: _DcState) -> None:
@@ -1117,18 +1193,27 @@ def _choose_abstract(b: RecordBuilder, s: _DcState) -> None:
 
     DSpace writes its notes (``Tese de Doutoramento em ...``, sponsorship) into ``dc:description``
     beside the abstract, in no fixed order; the others are kept in ``extra["dc:description"]``.
+
+    The values are kept as read: a lone one (the usual case) is cleaned once, by
+    :func:`_set_dc_text`; several are cleaned here first (an empty one counts for nothing).
     """
     if not s.descriptions:
         return
-    chosen = max(s.descriptions, key=len)
-    set_text_field(b, "abstract", chosen)
-    others = [d for d in s.descriptions if d is not chosen]
+    if len(s.descriptions) == 1:
+        _set_dc_text(b, "abstract", s.descriptions[0])
+        return
+    descriptions = [d for d in map(clean, s.descriptions) if d is not None]
+    if not descriptions:
+        return
+    chosen = max(descriptions, key=len)
+    set_text_field(b, "abstract", chosen, cleaned=chosen)
+    others = [d for d in descriptions if d is not chosen]
     if others:
         b.keep("dc:description", others)
         b.flag(
             "ambiguous_field",
-            f"{len(s.descriptions)} dc:description values: the longest was taken as the abstract",
-            [d[:80] for d in s.descriptions],
+            f"{len(descriptions)} dc:description values: the longest was taken as the abstract",
+            [d[:80] for d in descriptions],
             field="abstract",
             severity="info",
         )

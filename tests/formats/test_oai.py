@@ -496,6 +496,47 @@ def test_doaj_oai_dc_source_fills_journal_fields() -> None:
     assert "access_conflict" in _flag_codes(record)
 
 
+def _dc_record(elements: bytes) -> Record:
+    data = (
+        b'<record xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/"><header>'
+        b"<identifier>oai:repo.example.org:7</identifier></header><metadata><oai_dc:dc>"
+        + elements
+        + b"</oai_dc:dc></metadata></record>"
+    )
+    return recordparse.parse(data, OaiPmhParser())
+
+
+def test_oai_dc_blank_values_count_for_nothing_and_markup_is_stripped_once() -> None:
+    # Titles, descriptions and free-term subjects are cleaned once, where they are used: a
+    # blank one must still be skipped as if absent, and markup still kept in *_html.
+    record = _dc_record(
+        b"<dc:title> \n </dc:title><dc:title>First  &lt;i&gt;real&lt;/i&gt;\n title</dc:title>"
+        b"<dc:title>Second title</dc:title>"
+        b"<dc:subject>  </dc:subject><dc:subject> soil\n  water </dc:subject>"
+        b"<dc:description>\xe2\x80\x83</dc:description>"  # an em space (U+2003) alone
+        b"<dc:description>An   abstract\nthat is long enough to win.</dc:description>"
+    )
+    assert record.title == "First real title"
+    assert record.extra["title_html"] == "First <i>real</i> title"
+    assert record.extra["titles"] == [{"title": "Second title", "language": None}]
+    assert record.keywords == ("soil water",)
+    # the blank description is no candidate: one description, no ambiguity to flag
+    assert record.abstract == "An abstract that is long enough to win."
+    assert "dc:description" not in record.extra and "ambiguous_field" not in _flag_codes(record)
+
+
+def test_oai_dc_longest_description_is_the_abstract() -> None:
+    record = _dc_record(
+        b"<dc:description>Tese de  Doutoramento</dc:description>"
+        b"<dc:description>&lt;p&gt;The abstract,\n longer than the note.&lt;/p&gt;</dc:description>"
+    )
+    assert record.abstract == "The abstract, longer than the note."
+    assert record.extra["abstract_html"] == "<p>The abstract, longer than the note.</p>"
+    assert record.extra["dc:description"] == ["Tese de Doutoramento"]
+    assert "ambiguous_field" in _flag_codes(record)
+
+
 def test_csl_types() -> None:
     assert csl_type("info:eu-repo/semantics/bookPart") == "chapter"
     assert csl_type("info:eu-repo/semantics/conferenceObject") == "paper-conference"
