@@ -30,6 +30,7 @@ from typing import Any, Final
 from ..builder import RecordBuilder
 from ..errors import Failure
 from ..jsonstream import JsonItem, JsonStream, iter_json_lines
+from ..jsonstream import is_mapping as _is_mapping
 from ..normalize.dates import month_number, year_month
 from ..normalize.identifiers import normalize_orcid
 from ..normalize.text import clean, has_html
@@ -110,7 +111,7 @@ def _kind(value: Any) -> str:
 
 
 def _dicts(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+    return [v for v in value if _is_mapping(v)] if isinstance(value, list) else []
 
 
 def _strings(value: Any) -> list[str]:
@@ -201,15 +202,28 @@ def _map_authors(bib: Mapping[str, Any], builder: RecordBuilder) -> None:
     emails: list[dict[str, str]] = []
     bad_orcids: list[str] = []
     for author in _dicts(bib.get("author")):
-        name = _text(author.get("name"))
-        affiliation = _text(author.get("affiliation"))
+        raw_name = author.get("name")
+        raw_affiliation = author.get("affiliation")
         orcid = author.get("orcid_id")
         if orcid is not None:  # (absent keys spare the call: _text(None) is None)
             orcid = _text(orcid)
+        # A name or affiliation string goes to the builder as it is: make_person cleans both and
+        # makes no person of a blank name, so cleaning them here first would do it twice. Other
+        # values (null, numbers, objects) take the general path through _text.
         person = None
-        if name is not None:
-            affiliations = [affiliation] if affiliation else ()
-            person = builder.add_person(name, affiliations=affiliations, orcid=orcid)
+        if type(raw_name) is str and type(raw_affiliation) in (str, type(None)):
+            affiliations = [raw_affiliation] if raw_affiliation else ()
+            person = builder.add_person(raw_name, affiliations=affiliations, orcid=orcid)
+            # the cleaned name is needed only without a person (None for a blank name, which is
+            # kept in extra; text for one that only decoding its HTML entities made blank) and
+            # for the e-mail list; otherwise the raw (non-blank) name stands in for it
+            name = _text(raw_name) if person is None or "email" in author else raw_name
+        else:
+            name = _text(raw_name)
+            if name is not None:
+                affiliation = _text(raw_affiliation)
+                affiliations = [affiliation] if affiliation else ()
+                person = builder.add_person(name, affiliations=affiliations, orcid=orcid)
         # the person's ORCID is the normalised one: None when it could not be read
         if orcid and (person.orcid if person else normalize_orcid(orcid)) is None:
             bad_orcids.append(orcid)
@@ -368,7 +382,7 @@ def _map_access(
 ) -> None:
     evidence = [_OPEN_EVIDENCE]
     admin = article.get("admin")
-    in_doaj = admin.get("in_doaj") if isinstance(admin, Mapping) else None
+    in_doaj = admin.get("in_doaj") if _is_mapping(admin) else None
     if in_doaj is True:
         evidence.append("admin.in_doaj: true")
     for entry in _dicts(journal.get("license")):
@@ -394,10 +408,10 @@ _BIB_MAPPED: Final = frozenset(
 def map_article(article: Mapping[str, Any], builder: RecordBuilder) -> None:
     """Map one DOAJ article (the object holding ``bibjson``) into ``builder``."""
     bib = article.get("bibjson")
-    if not isinstance(bib, Mapping):
+    if not _is_mapping(bib):
         raise ValueError("no bibjson object: not a DOAJ article")
     found = bib.get("journal")
-    journal: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    journal: Mapping[str, Any] = found if _is_mapping(found) else {}
     ident = article.get("id")
     if _scalar(ident):
         builder.set("id", ident)
@@ -425,7 +439,7 @@ def map_article(article: Mapping[str, Any], builder: RecordBuilder) -> None:
 def _unwrap_hit(data: Mapping[str, Any], builder: RecordBuilder) -> Mapping[str, Any]:
     """The article inside an Elasticsearch hit; the hit's own keys go to ``extra``."""
     source = data.get("_source")
-    if not isinstance(source, Mapping):
+    if not _is_mapping(source):
         return data
     for key in _HIT_KEYS:
         if key == "_type" and data.get(key) is not None:
@@ -509,7 +523,7 @@ class DoajJsonParser(Parser):
                 yield item
                 continue
             position = Position(inp.name, item.number, item.line, item.offset)
-            if not isinstance(item.value, Mapping):
+            if not _is_mapping(item.value):
                 yield Failure(
                     position,
                     "not a DOAJ article (a JSON object was expected)",
@@ -525,13 +539,13 @@ class DoajJsonParser(Parser):
             )
 
     def map(self, raw: RawRecord) -> Record:
-        if not isinstance(raw.data, Mapping):
+        if not _is_mapping(raw.data):
             raise self.fail(raw, "not a DOAJ article")
         # the scan for lone surrogates is needed only when the item's text had such an escape
         builder = RecordBuilder(self.name, may_hold_surrogates=raw.context != _NO_SURROGATES)
         article = _unwrap_hit(raw.data, builder)
         bib = article.get("bibjson")
-        if not isinstance(bib, Mapping):
+        if not _is_mapping(bib):
             raise self.fail(raw, "no bibjson object: not a DOAJ article")
         if _is_journal_record(bib):
             raise self.fail(raw, "a DOAJ journal record (journal data dump), not an article")
@@ -543,12 +557,12 @@ def _is_journal_record(bib: Mapping[str, Any]) -> bool:
     """Journal records share ``bibjson`` but have ISSNs, APC and a publisher object at its top."""
     if "journal" in bib:
         return False
-    return any(key in bib for key in ("pissn", "eissn", "apc", "editorial")) or isinstance(
-        bib.get("publisher"), Mapping
+    return any(key in bib for key in ("pissn", "eissn", "apc", "editorial")) or _is_mapping(
+        bib.get("publisher")
     )
 
 
 def _record_id(value: Mapping[str, Any]) -> str | None:
     source = value.get("_source")
-    ident = source.get("id") if isinstance(source, Mapping) else value.get("id")
+    ident = source.get("id") if _is_mapping(source) else value.get("id")
     return _text(ident) or _text(value.get("_id"))

@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from ..builder import RecordBuilder
 from ..errors import Failure, RecordError, RecordParseError
-from ..jsonstream import JsonItem, JsonStream, iter_json_lines
+from ..jsonstream import JsonItem, JsonStream, is_mapping, iter_json_lines
 from ..normalize.identifiers import DOI_PATTERN, normalize_doi
 from ..normalize.names import make_corporate, split_name
 from ..normalize.text import clean, has_html
@@ -585,7 +585,7 @@ def _json_shape(head: bytes) -> str:
 
 
 def _doc_id(value: Any) -> str | None:
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         ids = _texts(value.get("id"))
         return ids[0] if ids else None
     return None
@@ -661,7 +661,7 @@ class SolrJsonParser(Parser):
                 parser=item.parser,
             )
         position = Position(inp.name, item.number, item.line + lines, item.offset + offset)
-        if not isinstance(item.value, Mapping):
+        if not is_mapping(item.value):
             return Failure(
                 position,
                 "not a Solr document (a JSON object was expected)",
@@ -676,13 +676,13 @@ class SolrJsonParser(Parser):
         )
 
     def map(self, raw: RawRecord) -> Record:
-        if not isinstance(raw.data, Mapping):
+        if not is_mapping(raw.data):
             raise self.fail(raw, "not a Solr document")
         # The scan for lone surrogates is needed only when the document's JSON text had a
         # \uD800-\uDFFF escape, or when highlighting (read from outside it) is attached.
         builder = RecordBuilder(self.name, may_hold_surrogates=raw.context != _NO_SURROGATES)
         map_document(raw.data, builder)
-        if isinstance(raw.context, Mapping) and raw.context.get("highlighting"):
+        if is_mapping(raw.context) and raw.context.get("highlighting"):
             builder.keep("highlighting", raw.context["highlighting"])
         return builder.build()
 
