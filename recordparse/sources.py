@@ -20,6 +20,7 @@ import bz2
 import codecs
 import gzip
 import io
+import itertools
 import lzma
 import os
 import re
@@ -610,6 +611,11 @@ class TextLine(NamedTuple):
 
 #: Bytes :func:`iter_lines` reads at a time (then cut after the last newline in them).
 _LINE_BLOCK = 256 * 1024
+#: For :func:`iter_lines`, which makes a block's lines without a Python call per line: a line's
+#: length plus its newline, the tuple constructor, the ``fallback`` field of valid lines.
+_PLUS_ONE = (1).__add__
+_NEW_TUPLE = tuple.__new__
+_NO_FALLBACK = itertools.repeat(False)
 
 
 def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine]:
@@ -678,24 +684,28 @@ def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine
             too_long = next(i for i, raw in enumerate(raws) if len(raw) > max_line)
             del raws[too_long:]
         texts, bad = _line_texts(block, raws, encoding)
+        # each line's first byte (and, last, the end of the block's lines)
+        starts = list(itertools.accumulate(map(_PLUS_ONE, map(len, raws)), initial=offset))
         if not bad:
-            for raw, text in zip(raws, texts, strict=True):
-                number += 1
-                yield TextLine(number, offset, text)
-                offset += len(raw) + 1
+            # the block's lines made in C, tuple.__new__ on (number, offset, text, False) each:
+            # no bytecode runs per line here (a TextLine(...) call runs the named tuple's
+            # Python __new__); zip stops with the numbers (``starts`` has the end too)
+            numbers = range(number + 1, number + 1 + len(raws))
+            fields = zip(numbers, starts, texts, _NO_FALLBACK, strict=False)
+            yield from map(_NEW_TUPLE, itertools.repeat(TextLine), fields)
         else:
-            for i, (raw, text) in enumerate(zip(raws, texts, strict=True)):
-                number += 1
+            for i, text in enumerate(texts):
                 fallback = i in bad
                 if fallback and not warned:
                     warnings.warn(
-                        f"{inp.name}: line {number} is not valid {encoding}; decoded as windows-1252",
+                        f"{inp.name}: line {number + i + 1} is not valid {encoding}; decoded as windows-1252",
                         RecordParseWarning,
                         stacklevel=2,
                     )
                     warned = True
-                yield TextLine(number, offset, text, fallback)
-                offset += len(raw) + 1
+                yield TextLine(number + i + 1, starts[i], text, fallback)
+        number += len(raws)
+        offset = starts[-1]
         if too_long >= 0 or unfinished_size > max_line:
             raise LimitExceeded(
                 inp.name, f"line {number + 1} at byte {offset} is longer than {max_line} bytes"
@@ -720,8 +730,8 @@ def _line_texts(block: bytes, raws: list[bytes], encoding: str) -> tuple[list[st
         else:
             texts = text.split("\n")
             del texts[len(raws) :]  # the empty text after a final newline, or a cut long line
-            if "\r" in text:
-                texts = [t.rstrip("\r") for t in texts]
+            if "\r" in text:  # each line's t.rstrip("\r"), called from C
+                texts = list(map(str.rstrip, texts, itertools.repeat("\r")))
             return texts, frozenset()
     texts = []
     bad: set[int] = set()

@@ -32,10 +32,11 @@ on a page without ``description`` a cut teaser is kept as ``extra["summary_tease
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -234,6 +235,8 @@ _LABEL_LINE = re.compile(
 )
 _CAPTION = "Bibliographic Details"
 _FULL_DESCRIPTION = "Full description"
+#: The two public-view lines that are neither label nor field line but tell the splitter things.
+_MARKS: Final = frozenset({_CAPTION, _FULL_DESCRIPTION})
 _SEPARATOR = re.compile(r"^\s*(?:-{3,}|={3,}|\*{3,}|_{3,}|\f+)\s*$")
 
 
@@ -279,12 +282,13 @@ _NEITHER: Final[_Kind] = (None, None)
 
 def _line_kind(text: str) -> _Kind:
     """A line's readings as a label line and as a field line, found once for both questions."""
-    kind = _LINE_KINDS.get(text)
-    if kind is not None:
-        return kind
-    kind = (_read_label_line(text) if ":" in text else None, _read_field_line(text))
-    if kind == _NEITHER:
-        kind = _NEITHER
+    return _LINE_KINDS.get(text) or _learn_kind(text)  # a reading is a 2-tuple: never false
+
+
+def _learn_kind(text: str) -> _Kind:
+    """:func:`_read_kind` of a line the memo does not have, remembered (the hot loops look in
+    the memo themselves and call this on a miss)."""
+    kind = _read_kind(text)
     if len(text) <= _LINE_MEMO_LENGTH:
         if len(_LINE_KINDS) >= _LINE_MEMO_SIZE:
             _LINE_KINDS.clear()
@@ -292,10 +296,39 @@ def _line_kind(text: str) -> _Kind:
     return kind
 
 
+def _read_kind(text: str) -> _Kind:
+    """Both readings of a line the memo does not have (most lines of a dump are new to it).
+
+    A line without a tab or newline (every line of a text input) is read with two partitions
+    and lookups: its first word is then the name :data:`_FIELD_LINE` would match, if any, and a
+    word that is no Staff View field and has no ``_`` after its first character matches no
+    dynamic field either, so a continuation line (``Paolo Yilmaz``) is answered without the
+    regex. Other lines, and first words with an ``_``, take :func:`_read_label_line` and
+    :func:`_read_field_line` (the same answers, found the long way).
+    """
+    stripped = text.strip()
+    if "\t" in stripped or "\n" in stripped:
+        kind = (_read_label_line(text) if ":" in text else None, _read_field_line(text))
+        return _NEITHER if kind == _NEITHER else kind
+    label = None
+    if ":" in stripped:
+        head, _, rest = stripped.partition(":")
+        if head in LABEL_FIELDS:
+            label = (head, rest.strip())
+    name, _, value = stripped.partition(" ")
+    if name in STAFF_FIELDS:
+        found: tuple[str, str] | None = (name, value.strip())
+    elif name.find("_", 1) < 0:
+        found = None
+    else:
+        found = _read_field_line(stripped)
+    return _NEITHER if label is None and found is None else (label, found)
+
+
 def _kinds_of(lines: Sequence[str]) -> list[_Kind]:
     """:func:`_line_kind` of each line; a line already in the memo costs one dict lookup."""
     known = _LINE_KINDS.get
-    return [known(line) or _line_kind(line) for line in lines]
+    return [known(line) or _learn_kind(line) for line in lines]
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -368,24 +401,45 @@ def split_published(text: str) -> tuple[str | None, str | None, str | None]:
 _DATE_SUFFIXES: Final = ("_date", "_date_mv")
 
 
+def _time_fit(value: str) -> float:
+    return 0.5 if _ISO_TIME.match(value) else -1.0
+
+
+def _short_fit(value: str) -> float:
+    return 0.2 if len(value) <= 80 else -0.8
+
+
+@functools.lru_cache(maxsize=2048)
+def _issn_fit(value: str) -> float:
+    """Memoised (bounded): a journal's ISSNs come back with each of its articles in a dump."""
+    return 0.3 if normalize_issn(value.split()[0] if value else "") else -0.5
+
+
+#: Field name -> how well a value fits it (see :func:`_value_fit`); one lookup instead of a
+#: chain of comparisons, the fits being asked for about twenty lines a page.
+_FIT_RULES: Final[dict[str, Callable[[str], float]]] = {
+    **dict.fromkeys(_SHORT, _short_fit),
+    "id": lambda value: 0.2 if len(value) <= 80 and " " not in value else -0.8,
+    "_version_": lambda value: 0.5 if value.isdigit() else -1.0,
+    "first_indexed": _time_fit,
+    "last_indexed": _time_fit,
+    "url": lambda value: 0.3 if "://" in value or value.startswith("www.") else -0.8,
+    "issn": _issn_fit,
+    "isbn": lambda value: 0.3 if normalize_isbn(value) else -0.5,
+    "work_keys_str_mv": lambda value: 0.3 if value.startswith(("AT ", "UT ")) else -0.8,
+    "title_sort": lambda value: 0.2 if value == value.lower() else -0.3,
+}
+
+
 def _value_fit(name: str, value: str) -> float:
-    """How well ``value`` fits field ``name`` (positive: typical, negative: unlikely)."""
-    if name == "_version_":
-        return 0.5 if value.isdigit() else -1.0
-    if name in ("first_indexed", "last_indexed") or name.endswith(_DATE_SUFFIXES):
-        return 0.5 if _ISO_TIME.match(value) else -1.0
-    if name == "url":
-        return 0.3 if "://" in value or value.startswith("www.") else -0.8
-    if name == "issn":
-        return 0.3 if normalize_issn(value.split()[0] if value else "") else -0.5
-    if name == "isbn":
-        return 0.3 if normalize_isbn(value) else -0.5
-    if name == "work_keys_str_mv":
-        return 0.3 if value.startswith(("AT ", "UT ")) else -0.8
-    if name in _SHORT:
-        return 0.2 if len(value) <= 80 and not (name == "id" and " " in value) else -0.8
-    if name == "title_sort":
-        return 0.2 if value == value.lower() else -0.3
+    """How well ``value`` fits field ``name`` (positive: typical, negative: unlikely): by the
+    name's rule in :data:`_FIT_RULES`, as an ISO time for a name ending in ``_date`` or
+    ``_date_mv`` (no name with a rule does), else 0."""
+    rule = _FIT_RULES.get(name)
+    if rule is not None:
+        return rule(value)
+    if name.endswith(_DATE_SUFFIXES):
+        return _time_fit(value)
     return 0.0
 
 
@@ -426,9 +480,7 @@ _CONT_KINDS_SIZE: Final = 1024
 
 #: Names :func:`_value_fit` has a rule for (besides the ``_date`` and ``_date_mv`` suffixes):
 #: any other field's value fits with 0, which the DP below takes without the call.
-_FITTED: Final = _SHORT | {
-    "_version_", "first_indexed", "last_indexed", "url", "issn", "isbn", "work_keys_str_mv", "title_sort"
-}
+_FITTED: Final = frozenset(_FIT_RULES)
 
 
 def _best_field_lines(lines: Sequence[str], kinds: Sequence[_Kind] | None = None) -> list[_Candidate]:
@@ -596,8 +648,90 @@ def parse_staff_view(lines: Sequence[str]) -> dict[str, Any]:
     return _staff_document(lines, _kinds_of(lines))
 
 
+#: Per field name: how its continuation lines score (:func:`_continuation_kind`), whether it is
+#: single-valued (:func:`_single_valued`) and whether :func:`_value_fit` has a rule for it (a
+#: page has a few dozen fields and a dump repeats them; bounded, dynamic names being open-ended).
+_NAME_INFO: dict[str, tuple[int, bool, bool]] = {}
+_NAME_INFO_SIZE: Final = 1024
+
+
+def _name_info(name: str) -> tuple[int, bool, bool]:
+    info = _NAME_INFO.get(name)
+    if info is None:
+        fitted = name in _FITTED or name.endswith(_DATE_SUFFIXES)
+        info = (_continuation_kind(name), _single_valued(name), fitted)
+        if len(_NAME_INFO) < _NAME_INFO_SIZE:
+            _NAME_INFO[name] = info
+    return info
+
+
+def _plain_staff_document(lines: Sequence[str], kinds: Sequence[_Kind]) -> dict[str, Any] | None:
+    """The document of a usual Staff View in one pass, or None for any other.
+
+    :func:`_best_field_lines` chooses every candidate when taking them all is the one best
+    chain: names strictly increasing, every value fitting with more than -1, and the
+    continuation fits under that chain summing to ``shortfall`` (<= 0) with ``lowest + shortfall
+    > 0``, ``lowest`` being the least ``1 + fit`` of a field line. Any other chain leaves out at
+    least one candidate, losing its ``1 + fit >= lowest``, and can at most win back the
+    shortfall (continuation fits are never above 0, and lines before its first field score -0.5
+    each, as under every chain); so it scores less, by at least 0.1 as every fit is a multiple
+    of 0.1 (:func:`_every_candidate_fits` is the case ``shortfall == 0``). This checks those
+    conditions line by line while it builds the document as :func:`_staff_document` would from
+    that choice, without the candidate list, the running counts and the dynamic programme.
+    None (on the first condition that fails) sends the page the long way.
+    """
+    doc: dict[str, Any] = {}
+    name = ""  # the field being read ("" before the first field line)
+    value = ""
+    single = False
+    more: list[str] = []  # its continuation lines, stripped
+    cont = _CONT_NONE
+    shortfall = 0.0
+    lowest = 1.0
+    for line, (_, found) in zip(lines, kinds, strict=True):
+        if found is None:
+            if not name:
+                continue  # before the first field line: not part of the document
+            if cont != _CONT_NONE:
+                shortfall += _continuation_fit(name, line)
+            more.append(line.strip())
+            continue
+        if found[0] <= name:
+            return None  # names not strictly increasing (a first name is never "")
+        if name:
+            _put_field(doc, name, value, single, more)
+            more = []
+        name, value = found
+        cont, single, fitted = _NAME_INFO.get(name) or _name_info(name)
+        if fitted:
+            fit = _value_fit(name, value)
+            if fit <= -1.0:
+                return None
+            lowest = min(lowest, 1.0 + fit)
+    if shortfall and lowest + shortfall < 0.05:
+        return None
+    if name:
+        _put_field(doc, name, value, single, more)
+    return doc
+
+
+def _put_field(doc: dict[str, Any], name: str, value: str, single: bool, more: list[str]) -> None:
+    """Enter one field into a Staff View document: its value on the field line, then its
+    continuation lines (stripped): joined with newlines for a single-valued field, one value a
+    non-empty line for a multi-valued one."""
+    if not more:  # no continuation lines (most fields)
+        doc[name] = value.strip() if single else ([value] if value else [])
+    elif single:
+        doc[name] = "\n".join([value, *more]).strip()
+    else:
+        doc[name] = [v for v in (value, *more) if v]
+
+
 def _staff_document(lines: Sequence[str], kinds: Sequence[_Kind]) -> dict[str, Any]:
     """:func:`parse_staff_view` with the lines' :func:`_line_kind` readings already known."""
+    plain = _plain_staff_document(lines, kinds)
+    if plain is not None:
+        return plain
     chosen = _best_field_lines(lines, kinds)
     doc: dict[str, Any] = {}
     if not chosen:
@@ -690,6 +824,8 @@ def _public_view(lines: Sequence[str], kinds: Sequence[_Kind]) -> PublicView:
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
+    if type(value) is str:  # a single-valued field (str(value) would be value itself)
+        return [value] if value.strip() else []
     return [str(v) for v in (value if isinstance(value, list) else [value]) if str(v).strip()]
 
 
@@ -785,9 +921,14 @@ def _name_words(name: str) -> list[str]:
 
 
 def _title_agrees(title: str, staff: Mapping[str, Any]) -> bool:
+    if any(title in _as_list(staff.get(name)) for name in ("title", "title_full", "title_short")) and (
+        title and _NOT_ALNUM.fullmatch(title.casefold()) is None
+    ):
+        # the usual page: the title line is a Staff View title as written, and has a letter or
+        # digit (_loose(title) is not empty; this tells without making it: the match fails
+        # at the first letter)
+        return True
     heading = _loose(title)
-    if heading and any(title in _as_list(staff.get(name)) for name in ("title", "title_full", "title_short")):
-        return True  # the usual page: the title line is a Staff View title as written
     short = _as_list(staff.get("title_short"))
     sub = _as_list(staff.get("title_sub"))
     # lazily: the first form (``title``) usually agrees, and the later ones need not be made
@@ -922,6 +1063,9 @@ class _Page:
         self.size += len(line.text)
 
 
+_LINE_TEXT: Final = operator.attrgetter("text")
+
+
 class _Splitter:
     """Cuts a stream of lines into pages (see the module docstring for the boundaries)."""
 
@@ -950,50 +1094,76 @@ class _Splitter:
     def pages(self) -> Iterator[_Page]:
         """The pages, each with at least one line of text.
 
-        Each line is read as label and field line once (:func:`_line_kind`). The usual line, a
-        continuation or a field after the previous one inside a Staff View, can neither start a
-        page nor change what the splitter knows: it is only appended, without the checks.
+        Each line is read as label and field line once (:func:`_line_kind`). Most lines can
+        neither start a page nor change what the splitter knows, and are only appended: a line
+        that is neither label nor field line (a blank line, a continuation, a public-view line
+        after the first) unless it is the caption or the ``Full description`` link, and inside a
+        Staff View a field after the previous one (which only moves the last field on). The
+        other lines go through :meth:`_turn`, which looks for a page boundary.
         """
         source = self.source
         ahead = self.ahead
         known = _LINE_KINDS.get  # the memo first: most lines were seen before
+        page = self.page
         while True:
             line = ahead.pop(0) if ahead else next(source, None)
             if line is None:
                 break
             raw = line.text
             text = raw.strip()
-            # only a rule of "-", "=", "*" or "_", or a form feed (which strip() removes), can
-            # match _SEPARATOR: the regex runs for those lines alone
-            if ((text and text[0] in "-=*_") or "\f" in raw) and _SEPARATOR.match(raw):
-                yield from self._flush()
-                continue
-            label, found = (known(text) or _line_kind(text)) if text else _NEITHER
-            page = self.page
-            if page.phase != "staff" or label or text in (_CAPTION, _FULL_DESCRIPTION) or (
-                found and found[0] <= page.last_field
-            ):
-                cut = self._cut_before(text, label, found)
-                if cut is not None:
-                    rest = page.lines[cut:]
-                    page.lines = page.lines[:cut]
-                    page.size -= sum(len(old.text) for old in rest)
+            kind = (known(text) or _learn_kind(text)) if text else _NEITHER
+            if kind is _NEITHER:  # the memo and _read_kind give this very object for "neither"
+                # a separator is neither label nor field line; only a rule of "-", "=", "*" or
+                # "_", or white space with a form feed, can match _SEPARATOR: the regex runs
+                # for those lines alone
+                if (text[0] in "-=*_" if text else "\f" in raw) and _SEPARATOR.match(raw):
                     yield from self._flush()
-                    for old in rest:
-                        old_text = old.text.strip()
-                        self._feed(old_text, *(_line_kind(old_text) if old_text else _NEITHER))
-                        self.page.add(old)
-                self._feed(text, label, found)
-            elif found:  # a field after the previous one: the Staff View goes on
-                page.last_field = found[0]
-                page.last_field_at = len(page.lines)
-                page.has_id = page.has_id or found[0] == "id"
-            page = self.page
+                    page = self.page
+                    continue
+                if text in _MARKS or (text and page.phase == "empty"):
+                    yield from self._turn(text, None, None)
+                    page = self.page
+            else:
+                label, found = kind
+                if label is None and found is not None and page.phase == "staff" and found[0] > page.last_field:
+                    # a field after the previous one: the Staff View goes on
+                    page.last_field = found[0]
+                    page.last_field_at = len(page.lines)
+                    page.has_id = page.has_id or found[0] == "id"
+                elif label is not None and page.phase != "staff" and not (
+                    label[0] in _ONCE_LABELS and label[0] in page.labels
+                ):
+                    # a label of the public view being read (no label line is a field line
+                    # too): no boundary, only one more label seen (what _feed would do)
+                    page.labels.add(label[0])
+                    page.phase = "public"
+                else:
+                    yield from self._turn(text, label, found)
+                    page = self.page
             page.lines.append(line)
             page.size += len(raw)
             if page.size > self.limit:
                 yield from self._flush()  # reported as too long by split(); memory stays bounded
+                page = self.page
         yield from self._flush()
+
+    def _turn(self, text: str, label: tuple[str, str] | None, found: tuple[str, str] | None) -> Iterator[_Page]:
+        """Take in a line (``text`` stripped, read as ``label`` and ``found``) that may start a
+        page or tell the splitter more: the page it ends, if it does, is yielded (the lines
+        of the new page already read are moved to it), then the line is fed to the page it
+        belongs to (the caller appends it)."""
+        page = self.page
+        cut = self._cut_before(text, label, found)
+        if cut is not None:
+            rest = page.lines[cut:]
+            page.lines = page.lines[:cut]
+            page.size -= sum(len(old.text) for old in rest)
+            yield from self._flush()
+            for old in rest:
+                old_text = old.text.strip()
+                self._feed(old_text, *(_line_kind(old_text) if old_text else _NEITHER))
+                self.page.add(old)
+        self._feed(text, label, found)
 
     def _flush(self) -> Iterator[_Page]:
         if self.page.content():
@@ -1138,6 +1308,17 @@ FIELD_MAP: Final[dict[str, str]] = {
 }
 
 
+def _record_id(texts: Sequence[str]) -> str | None:
+    """The value of a page's first ``id`` field line (a plain loop: half the time of a
+    generator expression over every line of the page)."""
+    for text in texts:
+        if "id" in text:
+            found = _field_line(text)
+            if found and found[0] == "id":
+                return found[1]
+    return None
+
+
 def _sniff_text(text: str) -> float:
     lines = [line.strip() for line in text.splitlines()]
     caption = _CAPTION in lines
@@ -1204,9 +1385,9 @@ class VuFindTextParser(Parser):
             if page.size > limits.max_record:
                 yield Failure(position, f"page longer than {limits.max_record} bytes", kind="limit", parser=self.name)
                 continue
-            texts = tuple([line.text.rstrip() for line in lines])
+            texts = tuple(map(str.rstrip, map(_LINE_TEXT, lines)))  # in C, no bytecode per line
             fallback = [line.number for line in lines if line.fallback]
-            ident = next((f[1] for t in texts if "id" in t and (f := _field_line(t)) and f[0] == "id"), None)
+            ident = _record_id(texts)
             yield RawRecord(texts, position, record_id=ident, context={"fallback_lines": fallback} if fallback else None)
 
     def map(self, raw: RawRecord) -> Record:
