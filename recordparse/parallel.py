@@ -1,12 +1,13 @@
 """``read(..., jobs=N)``: parse in N processes (this one and N - 1 workers), output in input order.
 
-This process plans (:func:`recordparse.splitting.plan`): it picks each input's parser, runs the
-parser's cheap ``split`` over splittable inputs to find record boundaries and cuts them into byte
-ranges; compressed files and archive members are first written once to a temporary directory so
+This process plans (:func:`recordparse.splitting.plan`): it picks each input's parser, frames
+splittable inputs to find record boundaries (with the parser's framing-only
+``frame_positions`` where it has one, else its ``split``) and cuts them into byte ranges;
+compressed files and archive members are first written once to a temporary directory so
 that they can be cut too. Workers (a :class:`~concurrent.futures.ProcessPoolExecutor` started
 with ``fork`` when that is safe, else ``forkserver`` or ``spawn``: see :func:`_context`) receive
 small :class:`~recordparse.splitting.Task` descriptions, re-open the files themselves, and send
-back the Records and Failures of their range, pickled by the worker into one ``bytes`` object. A
+back the Records and Failures of their range, pickled in slices as they are mapped. A
 parser whose ``split`` is costly and declares ``ship_raw_records`` is split once, here, and its
 raw records are sent to the workers to map (``raws`` tasks), instead of being split again.
 
@@ -17,8 +18,11 @@ make three processes share two cores.)
 
 Sending Records between processes is the price of the workers, and this process unpickles every
 one of theirs, so it is kept cheap: Records pickle compactly (one tuple of field values, see
-:mod:`recordparse.record`) and a batch is unpickled with the cyclic garbage collector paused
-(:func:`~recordparse.splitting.gc_paused`). :func:`parallel_lines` goes further for ``recordparse
+:mod:`recordparse.record`), and a batch is unpickled one slice of :data:`PICKLE_SLICE` at a time,
+with the cyclic garbage collector paused (:func:`~recordparse.splitting.gc_paused`), each slice
+handed out before the next is unpickled, so that the collector does not scan a whole range's
+Records over and over while they wait (the worker likewise pickles each slice as soon as it is
+mapped). :func:`parallel_lines` goes further for ``recordparse
 parse --jobs``: the workers also encode each Record (as its JSON line), so that this process only
 writes text.
 
@@ -33,6 +37,7 @@ the same Records, Failures and positions.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
@@ -115,34 +120,61 @@ class _Spilled:
 #: One place in the read's window, in input order: a worker's task (a Task before it is
 #: submitted), outcomes decided by the planner or read in this process, or a spooled file to
 #: remove once every task before it has been handed out.
-_Slot: TypeAlias = "Future[bytes | _Spilled] | Release | list[Any] | Task"
+_Slot: TypeAlias = "Future[_Batch | _Spilled] | Release | list[Any] | Task"
 
 
-def _work(task: Task, spill_dir: str, encode: Encode | None = None) -> bytes | _Spilled:
-    """The worker's entry point: a range's outcomes pickled into one ``bytes``, or a long
-    whole input spilled to a file. ``encode``, when given, replaces each Record by
-    ``encode(record)`` (Failures stay as they are)."""
-    if task.kind in ("range", "raws"):
-        return pickle.dumps(_encoded(run_task(task), encode), protocol=pickle.HIGHEST_PROTOCOL)
-    batch: list[Any] = []
+#: A task's outcomes, pickled by the worker in slices of :data:`PICKLE_SLICE`.
+_Batch: TypeAlias = "tuple[bytes, ...]"
+#: Outcomes pickled together. The worker pickles each slice as soon as it is mapped, and the
+#: caller unpickles one slice at a time as it hands them out: the Records of a whole range never
+#: sit in either process as objects, where the cyclic collector would scan them again and again
+#: (that cost the caller ~10 us a Record). A pickle's memo also holds everything pickled so far,
+#: and for a whole 2 MiB range its lookups cost more than the sharing saves (slices pickle in
+#: 0.6-0.8 of the time).
+PICKLE_SLICE = 128
+
+
+def _work(task: Task, spill_dir: str, encode: Encode | None = None) -> _Batch | _Spilled:
+    """The worker's entry point: a task's outcomes pickled in slices as they are mapped, or,
+    for a whole input with many outcomes, written to a file. ``encode``, when given, replaces
+    each Record by ``encode(record)`` (Failures stay as they are)."""
+    outcomes: Iterator[Any] = iter_task(task)
+    if encode is not None:
+        outcomes = (o if isinstance(o, Failure) else encode(o) for o in outcomes)
+    spills = task.kind not in ("range", "raws")  # a range is bounded; a whole input is not
+    parts: list[bytes] = []
+    piece: list[Any] = []
     spill: Any = None
     count = 0
     try:
-        for outcome in iter_task(task):
-            batch.append(outcome if encode is None or isinstance(outcome, Failure) else encode(outcome))
+        for outcome in outcomes:
+            piece.append(outcome)
             count += 1
-            if len(batch) >= SPILL_AFTER:
+            if len(piece) < PICKLE_SLICE:
+                continue
+            parts.append(_pickled(piece))
+            piece = []
+            if spills and len(parts) * PICKLE_SLICE >= SPILL_AFTER:
                 if spill is None:
                     spill = tempfile.NamedTemporaryFile(dir=spill_dir, prefix="spill-", delete=False)  # noqa: SIM115
-                pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
-                batch = []
+                spill.writelines(parts)  # pickles one after another: _unspill loads them in turn
+                parts = []
+        if piece:
+            parts.append(_pickled(piece))
         if spill is None:
-            return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
+            return tuple(parts)
+        spill.writelines(parts)
         return _Spilled(spill.name, count)
     finally:
         if spill is not None:
             spill.close()
+
+
+def _pickled(piece: list[Any]) -> bytes:
+    """One slice of outcomes pickled, with the collector paused (pickling allocates a tuple per
+    object and forms no cycles)."""
+    with gc_paused():
+        return pickle.dumps(piece, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _encoded(outcomes: list[Outcome], encode: Encode | None) -> list[Any]:
@@ -151,11 +183,13 @@ def _encoded(outcomes: list[Outcome], encode: Encode | None) -> list[Any]:
     return [o if isinstance(o, Failure) else encode(o) for o in outcomes]
 
 
-def _loads(data: bytes) -> list[Any]:
-    """One worker batch, unpickled with the collector paused."""
-    with gc_paused():
-        batch: list[Any] = pickle.loads(data)
-    return batch
+def _loads(batch: _Batch) -> Iterator[Any]:
+    """A worker's outcomes, one slice unpickled at a time (with the collector paused) and
+    handed out before the next: see :data:`PICKLE_SLICE`."""
+    for data in batch:
+        with gc_paused():
+            piece: list[Any] = pickle.loads(data)
+        yield from piece
 
 
 def _unspill(spilled: _Spilled) -> Iterator[Any]:
@@ -220,11 +254,11 @@ def _parallel(
     with tempfile.TemporaryDirectory(prefix="recordparse-") as workdir:
         context = _context()
         started = not _start_early(context)
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
         window: deque[_Slot] = deque()
         queued = 0  # tasks given to the workers (or held for them) and not handed out yet
 
-        def submit(task: Task) -> Future[bytes | _Spilled]:
+        def submit(task: Task) -> Future[_Batch | _Spilled]:
             return pool.submit(_work, task, workdir, encode)
 
         try:
@@ -264,6 +298,14 @@ def _parallel(
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _worker_start() -> None:
+    """Runs first in every worker: what it inherited from this process (forked) or imported at
+    start goes to the cyclic collector's permanent generation (:func:`gc.freeze`). None of it is
+    garbage, so the worker's full collections no longer walk it, and a forked worker no longer
+    writes to (and so copies) every page it shares with this process when one runs."""
+    gc.freeze()
+
+
 def _inline(task: Task, encode: Encode | None) -> list[Any]:
     """One range (or batch of raw records) read in this process: the workers have enough
     queued and this process is one of the ``jobs``. Its Records are never pickled."""
@@ -283,7 +325,7 @@ def _start_early(context: multiprocessing.context.BaseContext) -> bool:
 
 def _submit_held(
     window: deque[_Slot],
-    submit: Callable[[Task], Future[bytes | _Spilled]],
+    submit: Callable[[Task], Future[_Batch | _Spilled]],
 ) -> bool:
     """Submit the tasks planned before the workers were started, in place; returns True."""
     for index, item in enumerate(window):

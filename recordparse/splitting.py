@@ -4,8 +4,10 @@
 the parser exactly as :func:`recordparse.read` does and then:
 
 - for a parser that is :attr:`~recordparse.Parser.splittable`, it runs the parser's own ``split``
-  (cheap framing, no mapping) over the input and cuts the stream into byte ranges of about
-  ``blocksize`` bytes at the offsets of the raw records. Each range becomes a :class:`Task` that
+  (cheap framing, no mapping) over the input, or its framing-only ``frame_positions`` where it
+  has one (positions without raw records; see :func:`_scan`), and cuts the stream into byte
+  ranges of about ``blocksize`` bytes at the offsets of the raw records (smaller near the end of
+  a large input: :func:`_block`). Each range becomes a :class:`Task` that
   names the file, the range, the envelope before the first record (the *prologue*: an OAI-PMH
   page's ``responseDate`` and ``request``, a Solr response's header) and the positions its records
   must have. Failures that ``split`` reports are decided here, once, in input order, and state a
@@ -68,6 +70,10 @@ __all__ = [
 DEFAULT_BLOCKSIZE = 2 * 1024 * 1024
 #: Records per range task at most, whatever their size (bounds a task's result in memory).
 MAX_RANGE_RECORDS = 4000
+#: Near an input's end, ranges shrink to this share of what is left (see :func:`_block`) ...
+TAIL_SHARE = 8
+#: ... but not below this many bytes.
+MIN_TAIL_BLOCK = 256 * 1024
 #: An envelope before the first record larger than this is not copied into every range.
 MAX_PROLOGUE = 4 * 1024 * 1024
 
@@ -217,9 +223,11 @@ def _plan_file(
         if not parser.splittable or _wide(inp):
             yield Task("whole", inp.name, path, inp.filename, ref, limits=limits)
         else:
+            original = inp
             if spooled is not None:
                 inp = _reopen(spooled, inp)
-            yield from _ranges(inp, parser, ref, path, blocksize, max_records, limits)
+            reopen = _reopener(file, path, spooled, original, limits)
+            yield from _ranges(inp, parser, ref, path, blocksize, max_records, limits, reopen)
         if spooled is not None:
             yield Release(spooled)
 
@@ -361,11 +369,87 @@ class _Replay(io.BufferedIOBase):
         return len(data)
 
 
-def _scan(inp: Input, parser: Parser) -> Iterator[Position | Failure]:
+def _scan(inp: Input, parser: Parser, reopen: Reopen | None = None) -> Iterator[Position | Failure]:
     """The parser's split reduced to positions, framed by :func:`recordparse.reading.frame`
-    so that the plan counts records and failures exactly as a single-process read does."""
-    for raw in frame(inp, parser):
-        yield raw if isinstance(raw, Failure) else raw.position
+    so that the plan counts records and failures exactly as a single-process read does.
+
+    With ``reopen`` (which opens the input again from its start), the parser's framing-only
+    mode (:meth:`~recordparse.Parser.frame_positions`) gives the positions when it has one:
+    the same items, without building the raw records (OAI-PMH, EP3: no record is copied out of
+    the buffer; a tenth to a half of a whole-input split). If it raises, whatever the reason,
+    the input is read again with ``split`` and the items after those already planned come from
+    there (the last one planned is checked against it), so the plan is ``split``'s in any case.
+    """
+    fast = parser.frame_positions(inp) if reopen is not None and _frames_as_split(parser) else None
+    if fast is None:
+        for raw in frame(inp, parser):
+            yield raw if isinstance(raw, Failure) else raw.position
+        return
+    seen = 0
+    last: Position | Failure | None = None
+    try:
+        for item in fast:
+            yield item
+            seen += 1
+            last = item
+        return
+    except Exception:  # split itself decides, below, what the input holds
+        pass
+    assert reopen is not None
+    with reopen() as again:
+        for index, raw in enumerate(frame(again, parser)):
+            item = raw if isinstance(raw, Failure) else raw.position
+            if index + 1 < seen:
+                continue
+            if index + 1 == seen:
+                if item != last:
+                    raise SplitMismatch(
+                        f"{inp.name}: parser {parser.name!r}: its framing-only mode gave {last!r} as "
+                        f"item {seen}, split gives {item!r}"
+                    )
+                continue
+            yield item
+
+
+def _frames_as_split(parser: Parser) -> bool:
+    """Whether the parser's ``frame_positions`` and ``split`` come from the same class (a
+    subclass that overrides ``split`` alone keeps a framing mode that no longer matches it)."""
+    mro = type(parser).__mro__
+    split_owner = next(c for c in mro if "split" in vars(c))
+    frame_owner = next(c for c in mro if "frame_positions" in vars(c))
+    return split_owner is frame_owner
+
+
+#: Opens an input again from its start, for as long as the ``with`` block lasts.
+Reopen = Callable[[], contextlib.AbstractContextManager[Input]]
+
+
+def _reopener(file: Path, path: str, spooled: str | None, inp: Input, limits: Limits | None) -> Reopen:
+    """Opens ``inp`` again from its start: the spooled copy, or the plain file as
+    :func:`~recordparse.sources.open_inputs` opens it (see :func:`_scan`)."""
+
+    @contextlib.contextmanager
+    def reopen() -> Iterator[Input]:
+        if spooled is not None:
+            again = _reopen(spooled, inp)
+            try:
+                yield again
+            finally:
+                with contextlib.suppress(Exception):
+                    again.stream.close()
+            return
+        inputs = open_inputs(path, limits=limits)
+        try:
+            first = next(inputs, None)
+            if first is None or first.name != inp.name:
+                raise SplitMismatch(f"{file}: cannot open {inp.name!r} again to split it")
+            yield first
+        finally:
+            close = getattr(inputs, "close", None)  # a generator: closes the file
+            if close is not None:
+                close()
+
+    return reopen
 
 
 def _ranges(
@@ -376,9 +460,16 @@ def _ranges(
     blocksize: int,
     max_records: int,
     limits: Limits | None,
+    reopen: Reopen | None = None,
 ) -> Iterator[Task]:
-    """Range tasks for one splittable input (see the module docstring)."""
+    """Range tasks for one splittable input (see the module docstring); ``reopen``: see
+    :func:`_scan`."""
     tail = max(int(parser.split_tail), 0)
+    try:
+        size: int | None = os.path.getsize(path)
+    except OSError:
+        size = None
+    block = _block(blocksize, size, 0)  # bytes of the current range before it may be cut
     pending: deque[Position | Failure] = deque()
     raws = 0  # raw records in ``pending``
     start = 0  # file offset where the current range starts
@@ -413,7 +504,7 @@ def _ranges(
             limits=limits,
         )
 
-    for item in _scan(inp, parser):
+    for item in _scan(inp, parser, reopen):
         pending.append(item)
         if not isinstance(item, Position):
             continue
@@ -430,7 +521,7 @@ def _ranges(
             and k >= 1
             and offset is not None
             and offset > start
-            and (offset - start >= blocksize or k >= max_records)
+            and (offset - start >= block or k >= max_records)
         ):
             cut = k
         if cut is not None and raws - cut >= max(tail, 1):
@@ -440,17 +531,31 @@ def _ranges(
             yield task(items, end)
             start = end
             raws -= cut
-            cut = _next_cut(pending, start, blocksize, max_records)
+            block = _block(blocksize, size, start)
+            cut = _next_cut(pending, start, block, max_records)
     # The last records (``tail`` of them at least) need the rest of the input, so their tasks
     # read on to its end (``end`` None) -- but only as far as the parser needs to frame their
     # own records, which are still shared out in ranges of the usual size: one big final task
     # would leave the other workers idle while it runs.
-    while cuttable and (cut := _next_cut(pending, start, blocksize, max_records)) is not None:
+    while cuttable and (cut := _next_cut(pending, start, _block(blocksize, size, start), max_records)) is not None:
         items, first = _take(pending, cut)
         yield task(items, None)
         assert first.byte_offset is not None
         start = first.byte_offset
     yield task(list(pending), None)
+
+
+def _block(blocksize: int, size: int | None, start: int) -> int:
+    """The size of the range that starts at ``start`` of a ``size``-byte input: ``blocksize``,
+    shrinking to a ``TAIL_SHARE``-th of what is left near the end (not below ``MIN_TAIL_BLOCK``)
+    for an input of ``4 * blocksize`` bytes or more (a smaller one is a few ranges anyway).
+
+    The processes then finish their last ranges at about the same time: with full-size ranges
+    to the end, one of them could still be reading a whole range (a tenth of a second or more)
+    while the others had nothing left. Where the cuts fall changes nothing in the outcomes."""
+    if size is None or size < 4 * blocksize or blocksize <= MIN_TAIL_BLOCK:
+        return blocksize
+    return min(blocksize, max(MIN_TAIL_BLOCK, (size - start) // TAIL_SHARE))
 
 
 def _raw_batches(inp: Input, parser: Parser, ref: str | Parser, blocksize: int, max_records: int) -> Iterator[Task]:
@@ -527,9 +632,18 @@ def run_task(task: Task) -> list[Outcome]:
 
 
 def iter_task(task: Task) -> Iterator[Outcome]:
-    """Like :func:`run_task`, but streams whole-input tasks instead of listing them."""
-    if task.kind in ("done", "range", "raws"):
-        yield from run_task(task)
+    """Like :func:`run_task`, but streams the outcomes as they are mapped instead of listing
+    them (a range's SplitMismatch comes at its end)."""
+    if task.kind == "range":
+        yield from _iter_range(task, _resolve(task.parser))
+        return
+    if task.kind == "raws":
+        mapper = _resolve(task.parser)
+        for raw in task.raws:
+            yield raw if isinstance(raw, Failure) else _map_one(mapper, raw)
+        return
+    if task.kind == "done":
+        yield from task.outcomes
         return
     parser = _resolve(task.parser)
     if task.kind == "member":
@@ -620,7 +734,16 @@ class _Pieces(io.RawIOBase):
 
 
 def _run_range(task: Task, parser: Parser) -> list[Outcome]:
+    return list(_iter_range(task, parser))
+
+
+def _iter_range(task: Task, parser: Parser) -> Iterator[Outcome]:
+    """A range task's outcomes in order, each as soon as it is mapped (the planner's split
+    failures among them); SplitMismatch at the end if the range did not hold the planned
+    records. Streaming lets a worker pickle a range slice by slice instead of holding it all."""
     assert task.path is not None
+    pending = deque(task.failures)  # (records before it, failure)
+    count = 0
     with open(task.path, "rb", buffering=0) as handle:
         head = handle.read(HEAD_SIZE)
         pieces: list[tuple[int, int | None]] = [(task.start, task.end)]
@@ -629,42 +752,31 @@ def _run_range(task: Task, parser: Parser) -> list[Outcome]:
         stream = io.BufferedReader(_Pieces(handle, pieces), buffer_size=1 << 16)
         inp = Input(task.source, stream, head, task.filename, None, task.limits)
         shift = _Shift(task)
-        mapped: list[Outcome] = []
         split = parser.split(inp)
         try:
             for raw in split:
                 if isinstance(raw, Failure):
                     continue  # decided by the planner
-                index = len(mapped)
-                if index >= task.records:
+                if count >= task.records:
                     break
-                shift.check(index, raw.position, parser)
-                mapped.append(shift.outcome(_map_one(parser, raw)))
+                shift.check(count, raw.position, parser)
+                while pending and pending[0][0] <= count:
+                    yield pending.popleft()[1]
+                yield shift.outcome(_map_one(parser, raw))
+                count += 1
         except RecordParseError:
             pass  # the planner saw the same error; a shortfall is caught below
         finally:
             close = getattr(split, "close", None)
             if close is not None:
                 close()
-    if len(mapped) != task.records:
+    if count != task.records:
         raise SplitMismatch(
-            f"{task.source}: parser {parser.name!r} found {len(mapped)} records in bytes "
+            f"{task.source}: parser {parser.name!r} found {count} records in bytes "
             f"{task.start}..{task.end}, the plan {task.records}; it is not range-safe"
         )
-    return _merge(mapped, task.failures)
-
-
-def _merge(mapped: list[Outcome], failures: tuple[tuple[int, Failure], ...]) -> list[Outcome]:
-    if not failures:
-        return mapped
-    out: list[Outcome] = []
-    pending = list(failures)
-    for index, outcome in enumerate(mapped):
-        while pending and pending[0][0] <= index:
-            out.append(pending.pop(0)[1])
-        out.append(outcome)
-    out.extend(f for _, f in pending)
-    return out
+    while pending:
+        yield pending.popleft()[1]
 
 
 class _Shift:

@@ -261,3 +261,108 @@ def test_builtin_formats_are_range_safe(
     assert sum(t.kind == "range" for t in tasks) >= 2
     same(outcomes_of(tasks), expected)
     assert all(isinstance(o, Record) for o in expected)
+
+
+# --------------------------------------------------------------------------------------------
+# Framing only (Parser.frame_positions): the planner's positions without building raw records
+
+FRAMED = [("oai_doaj", "oai-pmh", 300), ("ep3", "eprints-xml", 300)]
+
+
+def ranges_of(tasks: list[Task | Release]) -> list[tuple[Any, ...]]:
+    return [
+        (t.kind, t.start, t.end, t.numbers, t.lines, t.offsets, t.failures, t.outcomes)
+        for t in tasks
+        if isinstance(t, Task)
+    ]
+
+
+@pytest.mark.parametrize(("family", "fmt", "size"), FRAMED, ids=[f[0] for f in FRAMED])
+def test_framing_plans_what_split_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, family: str, fmt: str, size: int) -> None:
+    """The framing-only mode gives the very plan that ``split`` gives, and ranges read back."""
+    gen = generate(family, tmp_path, size)
+    framed = list(plan(gen.path, fmt, blocksize=gen.bytes // 6))
+    with monkeypatch.context() as m:
+        m.setattr(type(default_registry().get(fmt)), "frame_positions", lambda self, inp: None)
+        split = list(plan(gen.path, fmt, blocksize=gen.bytes // 6))
+    assert ranges_of(framed) == ranges_of(split)
+    assert sum(isinstance(t, Task) and t.kind == "range" for t in framed) >= 2
+    same(outcomes_of(framed), list(recordparse.read(gen.path, fmt, errors="collect")))
+
+
+@pytest.mark.parametrize("after", [0, 1, 150])
+def test_framing_that_gives_up_hands_over_to_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int) -> None:
+    """A framing mode that raises part way: the planner reads the input again with ``split``
+    and goes on after the items already planned, so the plan does not change."""
+    gen = generate("oai_doaj", tmp_path, 300)
+    expected = ranges_of(list(plan(gen.path, "oai-pmh", blocksize=gen.bytes // 6)))
+    real = oai.frame_spans
+
+    def unsure(splitter: Any) -> Iterator[tuple[int, int, int]]:
+        for index, span in enumerate(real(splitter)):
+            if index == after:
+                raise RuntimeError("not sure")
+            yield span
+
+    monkeypatch.setattr(oai, "frame_spans", unsure)
+    assert ranges_of(list(plan(gen.path, "oai-pmh", blocksize=gen.bytes // 6))) == expected
+
+
+class OddRecords(oai.OaiPmhParser):
+    """OAI-PMH with every second record dropped: ``split`` overridden, not the framing."""
+
+    name = "oai-odd-records"
+
+    def split(self, inp: Input) -> Iterator[RawRecord | Failure]:
+        for item in super().split(inp):
+            if isinstance(item, RawRecord) and item.position.record % 2 == 0:
+                continue
+            yield item
+
+
+def test_a_subclass_that_overrides_split_is_not_framed(tmp_path: Path) -> None:
+    """``frame_positions`` inherited past an overridden ``split`` no longer describes it."""
+    gen = generate("oai_doaj", tmp_path, 60)
+    reg = Registry(builtins=False, plugins=False)
+    reg.add_parser(OddRecords)
+    tasks = list(plan(gen.path, "oai-odd-records", registry=reg, blocksize=gen.bytes // 4))
+    numbers = [n for t in tasks if isinstance(t, Task) for n in t.numbers]
+    assert numbers == list(range(1, 61, 2))
+
+
+ADVERSARIAL_XML = b"""<?xml version="1.0"?>
+<!-- a comment before the root -->
+<root xmlns:x="urn:x">
+<record id="1"><recordid>1</recordid><a href="http://h/id/record/1">record</a></record>
+<record id="2"><!-- <record> in a comment --><b>:record </b></record>
+<x:record><inner><record>nested</record></inner><![CDATA[ </record> ]]></x:record>
+<record/>
+<record id="5">text with record/ and </recordx> and <recordset/></record>
+</root>
+"""
+
+
+def test_frame_spans_agree_with_the_splitter(tmp_path: Path) -> None:
+    """Nested records, comments and CDATA inside records, prefixes, the tag name in text,
+    attributes and longer names: the same spans as the splitter's chunks, or FramingUnsure."""
+    from recordparse.sources import open_inputs
+    from recordparse.xmlsafe import FramingUnsure, XmlChunk, XmlSplitter, frame_spans
+
+    path = tmp_path / "tricky.xml"
+    body = ADVERSARIAL_XML.split(b"\n", 2)[2]
+    for data in (ADVERSARIAL_XML, b'<?xml version="1.0"?>\n' + body):
+        path.write_bytes(data)
+        inputs = open_inputs(path)  # kept: the file closes with the generator
+        splitter = XmlSplitter(next(inputs), {"record"})
+        chunks = [(c.number, c.line, c.offset) for c in splitter if isinstance(c, XmlChunk)]
+        outside = splitter.outside_text()
+        inputs = open_inputs(path)
+        framer = XmlSplitter(next(inputs), {"record"})
+        try:
+            spans = list(frame_spans(framer))
+        except FramingUnsure:
+            assert b"<!-- a comment before the root" in data  # the only reason to give up here
+            continue
+        assert spans == chunks
+        assert len(spans) == 5
+        assert framer.outside_text() == outside

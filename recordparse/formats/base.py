@@ -112,6 +112,21 @@ class Parser(abc.ABC):
     def map(self, raw: RawRecord) -> Record:
         """Map one raw record to a :class:`Record`; raise :class:`RecordError` if it cannot."""
 
+    def frame_positions(self, inp: Input) -> Iterator[Position | Failure] | None:
+        """Framing only, for the parallel planner of a :attr:`splittable` parser: the
+        :class:`Position` of each raw record ``split(inp)`` would yield, and its Failures, in the
+        same order and with the same effect on this parser's state, without building the raw
+        records; or None (the default) when there is no cheaper way than ``split`` itself.
+
+        The planner needs only record boundaries, and runs over every input in the main process
+        while the workers wait for their ranges, so this is worth having where ``split`` copies or
+        decodes each record. Where an implementation cannot be sure of agreeing with ``split`` it
+        may raise any exception, at any point: the planner then reads the input again with
+        ``split`` and goes on from the first item not yet seen (the items already yielded must be
+        right; the workers check every position against ``split`` as well).
+        """
+        return None
+
     # ----------------------------------------------------------------------------------------
     def fail(self, raw: RawRecord, reason: str, kind: str = "mapping") -> RecordError:
         """Build the :class:`RecordError` for ``raw`` (for ``raise self.fail(raw, ...)``)."""
