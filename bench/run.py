@@ -183,7 +183,11 @@ def summary(benches: list[Bench], jobs: int) -> list[str]:
             ratio = own["rate"] / other["rate"]
             target = bench.ratio_target if base != "sickle" else None
             verdict = "" if target is None else (" ok" if ratio >= target else f" BELOW {target}")
-            lines.append(f"  {bench.family:<12} vs {base:<20} {ratio:6.2f}{verdict}")
+            # the same ratio in CPU seconds: steadier than wall time when the cores are shared
+            cpu = ""
+            if own.get("cpu") and other.get("cpu"):
+                cpu = f"  (CPU time: {other['cpu'] / own['cpu']:.2f})"
+            lines.append(f"  {bench.family:<12} vs {base:<20} {ratio:6.2f}{verdict}{cpu}")
         if bench.rate_target is not None:
             verdict = "ok" if own["rate"] >= bench.rate_target else f"BELOW {bench.rate_target:.0f}"
             lines.append(f"  {bench.family:<12} records/s {own['rate']:>26.0f} {verdict}")
