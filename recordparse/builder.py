@@ -54,17 +54,21 @@ def _flat_items(items: Iterable[Any]) -> bool:
 
 
 def _shallow(value: Any) -> bool:
-    """True for the shapes kept values nearly always have, at most two levels deep: a list of
-    scalars (a repeated field) or of flat objects (an EP3 export's documents), an object of
-    scalars or of lists of scalars."""
+    """True for the shapes kept values nearly always have, at most three levels deep (far
+    under :data:`_MAX_DEPTH`): a list of scalars (a repeated field) or of objects of scalars
+    and lists of scalars (an EP3 export's documents, with their URLs and relations), an object
+    of scalars or of lists of scalars."""
     kind = type(value)
     if kind is list:
-        return all(
-            type(v) in _FLAT or (type(v) is dict and _flat_items(v.values())) for v in value
-        )
+        return all(type(v) in _FLAT or (type(v) is dict and _flat_object(v)) for v in value)
     if kind is dict:
-        return all(type(v) in _FLAT or (type(v) is list and _flat_items(v)) for v in value.values())
+        return _flat_object(value)
     return False
+
+
+def _flat_object(value: dict[Any, Any]) -> bool:
+    """Whether every value of ``value`` is a scalar or a list of scalars (two levels)."""
+    return all(type(v) in _FLAT or (type(v) is list and _flat_items(v)) for v in value.values())
 
 
 def _too_deep(value: Any) -> bool:
