@@ -304,6 +304,11 @@ class XmlSplitter:
             pos = m.end()
 
     def __iter__(self) -> Iterator[XmlChunk | Failure]:
+        return self._scan(cut=True)
+
+    def _scan(self, *, cut: bool) -> Iterator[XmlChunk | Failure]:
+        """The chunks (see the class docstring); with ``cut=False`` their ``data`` is left
+        empty: :func:`frame_spans` needs only where each record is, not its bytes."""
         stream = self._stream
         if self._skip:
             stream.read(self._skip)
@@ -392,9 +397,8 @@ class XmlSplitter:
                     parser=self.parser_name,
                 )
                 return
-            data = buf[start:end]
-            yield XmlChunk(data, number, line, base + start)
-            line += data.count(b"\n")
+            yield XmlChunk(buf[start:end] if cut else b"", number, line, base + start)
+            line += buf.count(b"\n", start, end)
             pos = end
             if pos > _BLOCK:
                 base += pos
@@ -688,8 +692,8 @@ def safe_html(text: str, *, huge: bool = True, html_elements: bool = True) -> tu
 
 class FramingUnsure(Exception):
     """Raised by :func:`frame_spans` where it cannot be sure to agree with iterating the
-    splitter itself (a comment between records, a record cut off or over the size limit, a
-    transcoded stream): the caller then splits the input the ordinary way."""
+    splitter itself (a record cut off, a transcoded stream): the caller then splits the input
+    the ordinary way."""
 
 
 def frame_spans(splitter: XmlSplitter) -> Iterator[tuple[int, int, int]]:
@@ -697,65 +701,15 @@ def frame_spans(splitter: XmlSplitter) -> Iterator[tuple[int, int, int]]:
     order, without cutting the chunks out: framing only, for the parallel planner, which needs
     the record boundaries of a whole input but not its records.
 
-    The scan is :meth:`XmlSplitter.__iter__`'s, step for step (same patterns, same buffer
-    handling, same ``_find_end``, the text outside the records noted the same way, so
-    ``outside_text()``, ``declarations`` and ``root_start`` end up equal); what it skips is
-    copying each record out of the buffer and building its :class:`XmlChunk`. Raises
-    :class:`FramingUnsure` (before yielding anything that could differ) where the splitter would
-    do something this does not repeat. A change to ``__iter__`` must be made here too:
-    ``tests/test_splitting.py`` compares the two, and workers check every planned position.
+    It is the splitter's own scan (:meth:`XmlSplitter._scan` with ``cut=False``), so the text
+    outside the records is noted the same way and ``outside_text()``, ``declarations`` and
+    ``root_start`` end up equal. Raises :class:`FramingUnsure` where the splitter would report
+    a failure (a truncated record), and for a transcoded (UTF-16/32) stream, whose offsets are
+    not those of the input; the splitter's own errors (a record over the size limit) propagate.
     """
     if splitter._stream is not splitter.inp.stream:
         raise FramingUnsure("a transcoded stream")
-    find_open = splitter._open.search
-    note = splitter._note_outside
-    stream = splitter._stream
-    if splitter._skip:
-        stream.read(splitter._skip)
-    buf = stream.read(_BLOCK)
-    eof = not buf
-    base = splitter._skip  # absolute offset of buf[0]
-    line = 1
-    number = 0
-    max_record = splitter.limits.max_record
-    pos = 0
-    while True:
-        m = find_open(buf, pos)
-        if m is None:
-            if eof:
-                note(buf[pos:])
-                return
-            keep = max(pos, len(buf) - 4096)  # a tail that may hold a partial start tag
-            note(buf[pos:keep])
-            line += buf.count(b"\n", pos, keep)
-            base += keep
-            more = stream.read(_BLOCK)
-            eof = not more
-            buf = buf[keep:] + more
-            pos = 0
-            continue
-        if m.group(1) is None:
-            raise FramingUnsure("a comment or CDATA section outside the records")
-        start = m.start()
-        note(buf[pos:start])
-        line += buf.count(b"\n", pos, start)
-        number += 1
-        if m.group(2) == b"/":  # <record/>
-            yield number, line, base + start
-            pos = m.end()
-            continue
-        while True:
-            end = splitter._find_end(buf, m.end())
-            if end is not None:
-                break
-            more = b"" if eof or len(buf) - start > max_record else stream.read(_BLOCK)
-            if not more:
-                raise FramingUnsure("a record cut off by the end of the input or over the size limit")
-            buf += more
-        yield number, line, base + start
-        line += buf.count(b"\n", start, end)
-        pos = end
-        if pos > _BLOCK:
-            base += pos
-            buf = buf[pos:]
-            pos = 0
+    for item in splitter._scan(cut=False):
+        if isinstance(item, Failure):
+            raise FramingUnsure(item.reason)
+        yield item.number, item.line, item.offset
