@@ -461,9 +461,31 @@ def _incomplete(exc: json.JSONDecodeError) -> bool:
 def iter_json_lines(
     inp: Input, *, limits: Limits | None = None, parser_name: str | None = None
 ) -> Iterator[JsonItem | Failure]:
-    """Yield each non-blank line of a JSON Lines input decoded, or a Failure for a bad line."""
+    """Yield each non-blank line of a JSON Lines input decoded, or a Failure for a bad line.
+
+    A line longer than the input's ``max_line`` is one Failure (``kind="limit"``) in its
+    place: its bytes are read past, never held, and the lines after it are read on."""
     number = 0
-    for line in iter_lines(inp, limits=limits):
+    long_lines: list[tuple[int, int]] = []  # (line, offset) reported by iter_lines, not yet yielded
+
+    def too_long(line_number: int, offset: int) -> None:
+        long_lines.append((line_number, offset))
+
+    def long_failures() -> Iterator[Failure]:
+        nonlocal number
+        for line_number, offset in long_lines:
+            number += 1
+            yield Failure(
+                Position(inp.name, number, line_number, offset),
+                f"line {line_number} is longer than {(limits or inp.limits or Limits()).max_line} bytes; skipped",
+                kind="limit",
+                parser=parser_name,
+            )
+        long_lines.clear()
+
+    for line in iter_lines(inp, limits=limits, on_long_line=too_long):
+        if long_lines:
+            yield from long_failures()
         text = line.text.strip()
         if not text:
             continue
@@ -482,3 +504,4 @@ def iter_json_lines(
         yield JsonItem(
             value, number, line.number, line.offset, _SURROGATE_ESCAPE.search(text) is not None
         )
+    yield from long_failures()

@@ -28,7 +28,7 @@ import tarfile
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, cast
 
@@ -618,13 +618,18 @@ _NEW_TUPLE = tuple.__new__
 _NO_FALLBACK = itertools.repeat(False)
 
 
-def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine]:
+def iter_lines(
+    inp: Input, *, limits: Limits | None = None, on_long_line: Callable[[int, int], None] | None = None
+) -> Iterator[TextLine]:
     """Yield the lines of ``inp`` with line numbers and byte offsets.
 
     Lines end at ``\\n`` only (``\\r\\n`` counts once; the ``\\r`` is stripped). Lines that are
     not valid in the detected encoding are decoded as windows-1252 and reported once per input as
     a :class:`RecordParseWarning`. A line longer than ``limits.max_line`` raises
-    :class:`~recordparse.errors.LimitExceeded`.
+    :class:`~recordparse.errors.LimitExceeded`; with ``on_long_line``, it is skipped instead
+    (its bytes are read past, never held) and ``on_long_line(number, offset)`` is called
+    before the next line is yielded, so that a format whose records are lines (JSON Lines) loses
+    only that record.
 
     The stream is read in blocks (what it has ready, at most :data:`_LINE_BLOCK` bytes, so a
     slow stream's lines come as they arrive) cut after their last newline, and each block of
@@ -653,6 +658,7 @@ def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine
     max_line = limits.max_line
     unfinished: list[bytes] = []  # the start of a line whose newline was not read yet
     unfinished_size = 0
+    skipping = False  # reading past a line longer than max_line (with on_long_line)
     failure: Exception | None = None
     read = getattr(stream, "read1", stream.read)
     while failure is None:
@@ -662,14 +668,29 @@ def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine
             if not unfinished:
                 raise
             failure, chunk = exc, b""
+        if skipping:
+            newline = chunk.find(b"\n")
+            if chunk and newline < 0:
+                offset += len(chunk)
+                continue
+            skipping = False  # the long line ends here (or at the end of the input)
+            number += 1
+            offset += newline + 1 if chunk else 0
+            chunk = chunk[newline + 1 :] if chunk else chunk
+            if not chunk:
+                continue
         end = chunk.rfind(b"\n") + 1
         if chunk and not end:
             unfinished.append(chunk)
             unfinished_size += len(chunk)
             if unfinished_size > max_line:
-                raise LimitExceeded(
-                    inp.name, f"line {number + 1} at byte {offset} is longer than {max_line} bytes"
-                )
+                if on_long_line is None:
+                    raise LimitExceeded(
+                        inp.name, f"line {number + 1} at byte {offset} is longer than {max_line} bytes"
+                    )
+                on_long_line(number + 1, offset)
+                offset += unfinished_size
+                unfinished, unfinished_size, skipping = [], 0, True
             continue
         if not chunk and not unfinished:
             return
@@ -681,6 +702,23 @@ def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine
             raws.pop()  # after the block's final newline
         too_long = -1
         if len(block) > max_line and max(map(len, raws)) > max_line:
+            if on_long_line is not None:
+                for line in _lines_around_long(raws, number, offset, encoding, max_line, on_long_line):
+                    if line.fallback and not warned:
+                        warnings.warn(
+                            f"{inp.name}: line {line.number} is not valid {encoding}; decoded as windows-1252",
+                            RecordParseWarning,
+                            stacklevel=2,
+                        )
+                        warned = True
+                    yield line
+                number += len(raws)
+                offset += len(block)
+                if unfinished_size > max_line:
+                    on_long_line(number + 1, offset)
+                    offset += unfinished_size
+                    unfinished, unfinished_size, skipping = [], 0, True
+                continue
             too_long = next(i for i, raw in enumerate(raws) if len(raw) > max_line)
             del raws[too_long:]
         texts, bad = _line_texts(block, raws, encoding)
@@ -707,10 +745,33 @@ def iter_lines(inp: Input, *, limits: Limits | None = None) -> Iterator[TextLine
         number += len(raws)
         offset = starts[-1]
         if too_long >= 0 or unfinished_size > max_line:
-            raise LimitExceeded(
-                inp.name, f"line {number + 1} at byte {offset} is longer than {max_line} bytes"
-            )
+            if on_long_line is None:
+                raise LimitExceeded(
+                    inp.name, f"line {number + 1} at byte {offset} is longer than {max_line} bytes"
+                )
+            on_long_line(number + 1, offset)
+            offset += unfinished_size
+            unfinished, unfinished_size, skipping = [], 0, True
     raise failure
+
+
+def _lines_around_long(
+    raws: list[bytes],
+    number: int,
+    offset: int,
+    encoding: str,
+    max_line: int,
+    on_long_line: Callable[[int, int], None],
+) -> Iterator[TextLine]:
+    """The lines of a block that holds a line longer than ``max_line``, each decoded alone, with
+    ``on_long_line`` called for the long ones in their place (rare: no fast path)."""
+    for i, raw in enumerate(raws):
+        if len(raw) > max_line:
+            on_long_line(number + i + 1, offset)
+        else:
+            texts, bad = _line_texts(raw, [raw], encoding)
+            yield TextLine(number + i + 1, offset, texts[0], bool(bad))
+        offset += len(raw) + 1
 
 
 def _line_texts(block: bytes, raws: list[bytes], encoding: str) -> tuple[list[str], frozenset[int]]:

@@ -10,11 +10,21 @@ import tarfile
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recordparse import LimitExceeded, SourceError
-from recordparse.sources import Limits, RecordParseWarning, detect_encoding, iter_lines, open_inputs
+from recordparse.sources import (
+    Input,
+    Limits,
+    RecordParseWarning,
+    detect_encoding,
+    iter_lines,
+    open_inputs,
+)
 
 TEXT = "first line\nsecond ligne é\nthird\n"
 
@@ -139,6 +149,75 @@ def test_overlong_line_is_a_limit_error() -> None:
     [inp] = open_inputs(b"x" * 5000 + b"\n")
     with pytest.raises(LimitExceeded, match="line 1"):
         list(iter_lines(inp, limits=Limits(max_line=1000)))
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that hands out its bytes a few at a time (``read1`` gets short reads)."""
+
+    def __init__(self, data: bytes, sizes: list[int]) -> None:
+        self._data, self._sizes, self._at = data, sizes or [1], 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._sizes[self._at % len(self._sizes)], len(self._data))
+        self._at += 1
+        buffer[:size] = self._data[:size]
+        self._data = self._data[size:]
+        return size
+
+
+@given(
+    st.lists(st.sampled_from([b"", b"ab", b"x" * 9, b"y" * 12, b"z" * 40, "été".encode(), b"\xe9", b"q\r"]), max_size=12),
+    st.booleans(),
+    st.lists(st.integers(min_value=1, max_value=50), min_size=1, max_size=5),
+)
+def test_long_lines_are_skipped_and_reported_in_place_when_asked(
+    lines: list[bytes], final_newline: bool, sizes: list[int]
+) -> None:
+    data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    stream = io.BufferedReader(_Trickle(data, sizes), buffer_size=8)
+    inp = Input(name="t.jsonl", stream=stream, head=b"")
+    out: list[tuple[object, ...]] = []
+    for line in iter_lines(
+        inp, limits=Limits(max_line=10), on_long_line=lambda number, offset: out.append(("long", number, offset))
+    ):
+        out.append((line.number, line.offset, line.text))
+    expected: list[tuple[object, ...]] = []
+    offset = 0
+    raws = data.split(b"\n")
+    if raws and not raws[-1]:
+        raws.pop()
+    for number, raw in enumerate(raws, start=1):
+        if len(raw) > 10:
+            expected.append(("long", number, offset))
+        else:
+            body = raw.rstrip(b"\r")
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                text = body.decode("cp1252")
+            expected.append((number, offset, text))
+        offset += len(raw) + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert out == expected
+
+
+def test_a_long_json_line_costs_only_its_own_record() -> None:
+    import recordparse
+
+    def article(ident: str, title: str) -> bytes:
+        return b'{"id": "%s", "bibjson": {"title": "%s"}}\n' % (ident.encode(), title.encode())
+
+    data = article("a", "First") + article("b", "x" * 3000) + article("c", "Third")
+    outcomes = list(recordparse.read(data, "doaj-json", errors="collect", limits=Limits(max_line=1000)))
+    assert [getattr(o, "title", None) for o in outcomes] == ["First", None, "Third"]
+    failure = outcomes[1]
+    assert isinstance(failure, recordparse.Failure) and failure.kind == "limit"
+    assert (failure.position.record, failure.position.line, failure.position.byte_offset) == (2, 2, len(article("a", "First")))
+    assert outcomes[2].position is not None and outcomes[2].position.record == 3
 
 
 def test_a_zip_larger_than_its_memory_limit_is_refused_with_a_clear_error() -> None:
