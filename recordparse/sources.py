@@ -28,7 +28,7 @@ import tarfile
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple, cast
 
@@ -660,6 +660,15 @@ def iter_lines(
     unfinished_size = 0
     skipping = False  # reading past a line longer than max_line (with on_long_line)
     failure: Exception | None = None
+
+    def too_long(at_number: int, at_offset: int) -> None:
+        """A line over ``max_line``: the limit error, or (with ``on_long_line``) reported."""
+        if on_long_line is None:
+            raise LimitExceeded(
+                inp.name, f"line {at_number} at byte {at_offset} is longer than {max_line} bytes"
+            )
+        on_long_line(at_number, at_offset)
+
     read = getattr(stream, "read1", stream.read)
     while failure is None:
         try:
@@ -684,11 +693,7 @@ def iter_lines(
             unfinished.append(chunk)
             unfinished_size += len(chunk)
             if unfinished_size > max_line:
-                if on_long_line is None:
-                    raise LimitExceeded(
-                        inp.name, f"line {number + 1} at byte {offset} is longer than {max_line} bytes"
-                    )
-                on_long_line(number + 1, offset)
+                too_long(number + 1, offset)
                 offset += unfinished_size
                 unfinished, unfinished_size, skipping = [], 0, True
             continue
@@ -700,56 +705,40 @@ def iter_lines(
         raws = block.split(b"\n")
         if not raws[-1]:
             raws.pop()  # after the block's final newline
-        too_long = -1
+        long_at = -1  # the first line of the block over max_line
         if len(block) > max_line and max(map(len, raws)) > max_line:
-            if on_long_line is not None:
-                for line in _lines_around_long(raws, number, offset, encoding, max_line, on_long_line):
-                    if line.fallback and not warned:
-                        warnings.warn(
-                            f"{inp.name}: line {line.number} is not valid {encoding}; decoded as windows-1252",
-                            RecordParseWarning,
-                            stacklevel=2,
-                        )
-                        warned = True
-                    yield line
-                number += len(raws)
-                offset += len(block)
-                if unfinished_size > max_line:
-                    on_long_line(number + 1, offset)
-                    offset += unfinished_size
-                    unfinished, unfinished_size, skipping = [], 0, True
-                continue
-            too_long = next(i for i, raw in enumerate(raws) if len(raw) > max_line)
-            del raws[too_long:]
-        texts, bad = _line_texts(block, raws, encoding)
+            long_at = next(i for i, raw in enumerate(raws) if len(raw) > max_line)
+            if on_long_line is None:
+                del raws[long_at:]  # the lines before it, then the limit error
         # each line's first byte (and, last, the end of the block's lines)
         starts = list(itertools.accumulate(map(_PLUS_ONE, map(len, raws)), initial=offset))
-        if not bad:
-            # the block's lines made in C, tuple.__new__ on (number, offset, text, False) each:
-            # no bytecode runs per line here (a TextLine(...) call runs the named tuple's
-            # Python __new__); zip stops with the numbers (``starts`` has the end too)
-            numbers = range(number + 1, number + 1 + len(raws))
-            fields = zip(numbers, starts, texts, _NO_FALLBACK, strict=False)
-            yield from map(_NEW_TUPLE, itertools.repeat(TextLine), fields)
+        slow: Iterable[TextLine] = ()
+        if long_at >= 0 and on_long_line is not None:
+            slow = _lines_around_long(raws, number, starts, encoding, max_line, on_long_line)
         else:
-            for i, text in enumerate(texts):
-                fallback = i in bad
-                if fallback and not warned:
-                    warnings.warn(
-                        f"{inp.name}: line {number + i + 1} is not valid {encoding}; decoded as windows-1252",
-                        RecordParseWarning,
-                        stacklevel=2,
-                    )
-                    warned = True
-                yield TextLine(number + i + 1, starts[i], text, fallback)
+            texts, bad = _line_texts(block, raws, encoding)
+            if not bad:
+                # the block's lines made in C, tuple.__new__ on (number, offset, text, False)
+                # each: no bytecode runs per line here (a TextLine(...) call runs the named
+                # tuple's Python __new__); zip stops with the numbers (``starts`` has the end too)
+                numbers = range(number + 1, number + 1 + len(raws))
+                fields = zip(numbers, starts, texts, _NO_FALLBACK, strict=False)
+                yield from map(_NEW_TUPLE, itertools.repeat(TextLine), fields)
+            else:
+                slow = (TextLine(number + i + 1, starts[i], text, i in bad) for i, text in enumerate(texts))
+        for line in slow:
+            if line.fallback and not warned:
+                warnings.warn(
+                    f"{inp.name}: line {line.number} is not valid {encoding}; decoded as windows-1252",
+                    RecordParseWarning,
+                    stacklevel=2,
+                )
+                warned = True
+            yield line
         number += len(raws)
         offset = starts[-1]
-        if too_long >= 0 or unfinished_size > max_line:
-            if on_long_line is None:
-                raise LimitExceeded(
-                    inp.name, f"line {number + 1} at byte {offset} is longer than {max_line} bytes"
-                )
-            on_long_line(number + 1, offset)
+        if (long_at >= 0 and on_long_line is None) or unfinished_size > max_line:
+            too_long(number + 1, offset)
             offset += unfinished_size
             unfinished, unfinished_size, skipping = [], 0, True
     raise failure
@@ -758,7 +747,7 @@ def iter_lines(
 def _lines_around_long(
     raws: list[bytes],
     number: int,
-    offset: int,
+    starts: list[int],
     encoding: str,
     max_line: int,
     on_long_line: Callable[[int, int], None],
@@ -767,11 +756,10 @@ def _lines_around_long(
     ``on_long_line`` called for the long ones in their place (rare: no fast path)."""
     for i, raw in enumerate(raws):
         if len(raw) > max_line:
-            on_long_line(number + i + 1, offset)
+            on_long_line(number + i + 1, starts[i])
         else:
             texts, bad = _line_texts(raw, [raw], encoding)
-            yield TextLine(number + i + 1, offset, texts[0], bool(bad))
-        offset += len(raw) + 1
+            yield TextLine(number + i + 1, starts[i], texts[0], bool(bad))
 
 
 def _line_texts(block: bytes, raws: list[bytes], encoding: str) -> tuple[list[str], frozenset[int]]:

@@ -809,16 +809,19 @@ def _main_document_facts(builder: RecordBuilder, documents: Sequence[_Ep3Documen
 
 #: element tag -> local name; "" for comments and processing instructions (whose ``tag`` is a
 #: function). Memoised: an export uses a few dozen tags, read for every element.
-_EP3_NAMES: dict[Any, str] = {}
+class _TagNames(dict[Any, str]):
+    """Element tag -> local name ("" for a comment or processing instruction), worked out the
+    first time a tag is met: ``names[tag]`` is then a plain dict lookup in the loops that read
+    every element of an export. Bounded: past 10,000 tags, new ones are worked out each time."""
+
+    def __missing__(self, tag: Any) -> str:
+        name = local_name(tag)
+        if len(self) < 10_000:
+            self[tag] = name
+        return name
 
 
-def _ep3_name(tag: Any) -> str:
-    name = _EP3_NAMES.get(tag)
-    if name is None:
-        name = local_name(tag)  # "" for a non-string tag
-        if len(_EP3_NAMES) < 10_000:
-            _EP3_NAMES[tag] = name
-    return name
+_EP3_NAMES = _TagNames()
 
 
 def _xml_value(element: Any) -> Any:
@@ -837,10 +840,7 @@ def _xml_value(element: Any) -> Any:
     items: list[Any] | None = None
     children = iter(element)
     for child in children:
-        tag = child.tag  # built anew on each access: read once
-        name = known.get(tag)
-        if name is None:
-            name = _ep3_name(tag)
+        name = known[child.tag]
         if not name:
             continue
         value = (child.text or "") if len(child) == 0 else _xml_value(child)
@@ -867,10 +867,7 @@ def _mixed_value(names: list[str], values: list[Any], rest: Iterator[Any]) -> An
     name collects its values in a list."""
     known = _EP3_NAMES
     for child in rest:
-        tag = child.tag
-        name = known.get(tag)
-        if name is None:
-            name = _ep3_name(tag)
+        name = known[child.tag]
         if name:
             names.append(name)
             values.append((child.text or "") if len(child) == 0 else _xml_value(child))
@@ -898,10 +895,7 @@ def _xml_document(element: Any) -> dict[str, Any] | None:
     seen: set[str] = set()
     known = _EP3_NAMES
     for child in element:
-        tag = child.tag
-        name = known.get(tag)
-        if name is None:
-            name = _ep3_name(tag)
+        name = known[child.tag]
         if not name:
             continue
         if name in seen:
@@ -924,7 +918,7 @@ def _xml_document(element: Any) -> dict[str, Any] | None:
 def _holds_items(element: Any) -> bool:
     """Whether :func:`_xml_value` makes a list of ``element``: it has child elements, all
     ``<item>``s. Reads only the children's names."""
-    names = [name for name in (_ep3_name(child.tag) for child in element) if name]
+    names = [name for name in (_EP3_NAMES[child.tag] for child in element) if name]
     return bool(names) and names.count("item") == len(names)
 
 
@@ -935,7 +929,7 @@ def _xml_documents_field(element: Any) -> list[Any]:
     :func:`_xml_document`; anything else by :func:`_xml_value` as a whole."""
     docs: list[Any] = []
     for child in element:
-        name = _ep3_name(child.tag)
+        name = _EP3_NAMES[child.tag]
         if not name:
             continue
         doc = _xml_document(child) if name == "document" else None
@@ -957,10 +951,7 @@ def _xml_fields(element: Any) -> dict[str, list[Any]]:
     fields: dict[str, list[Any]] = {}
     known = _EP3_NAMES
     for child in element:
-        tag = child.tag
-        name = known.get(tag)
-        if name is None:
-            name = _ep3_name(tag)
+        name = known[child.tag]
         if not name:
             continue
         if len(child) == 0:  # most fields: one text

@@ -51,7 +51,7 @@ import importlib
 import re
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -593,14 +593,7 @@ class OaiPmhParser(Parser):
             # for the page's tail were read whole, so they are not lost with it
             yield from held
             raise
-        if page is None:  # no records: an empty list, or an OAI error (the finding itself)
-            page = self._open_page(inp, splitter)
-            _read_tail(page, splitter.outside_text(), Position(inp.name, 1))
-            if not page.errors:
-                yield from self._check_chain(page, inp)
-        else:
-            _read_tail(page, splitter.outside_text(), Position(inp.name, 1))
-        self._remember(page)
+        page = yield from self._close_page(page, inp, splitter)
         yield from held
         yield from self._errors(page, inp, last)
 
@@ -619,6 +612,16 @@ class OaiPmhParser(Parser):
                 yield from self._check_chain(page, inp)
             last = number
             yield Position(inp.name, number, line, offset)
+        page = yield from self._close_page(page, inp, splitter)
+        yield from self._errors(page, inp, last)
+
+    def _close_page(
+        self, page: OaiPage | None, inp: Input, splitter: XmlSplitter
+    ) -> Generator[Failure, None, OaiPage]:
+        """After the page's last record: read what follows the records (resumption token, OAI
+        errors) into the page, and remember it for the resumption chain. A page without records
+        (an empty list, or an OAI error, which is the finding itself) is opened here, and its
+        place in the chain checked unless it holds an error. Returns the page."""
         if page is None:
             page = self._open_page(inp, splitter)
             _read_tail(page, splitter.outside_text(), Position(inp.name, 1))
@@ -627,7 +630,7 @@ class OaiPmhParser(Parser):
         else:
             _read_tail(page, splitter.outside_text(), Position(inp.name, 1))
         self._remember(page)
-        yield from self._errors(page, inp, last)
+        return page
 
     def _raw(self, chunk: XmlChunk, page: OaiPage, inp: Input) -> RawRecord:
         record_id = _record_id(chunk.data)

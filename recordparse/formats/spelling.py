@@ -37,7 +37,7 @@ import functools
 import itertools
 import re
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, Final
 
@@ -895,38 +895,32 @@ class _Walker:
             self.parts.unparsed.append(rest)
 
 
-def _anchors(value: Any) -> list[str]:
-    """A field's values (those :func:`_texts` gives) normalised as the XSLT did, in one loop
-    that tests the common string item first."""
+def _iter_anchors(value: Any) -> Iterator[str]:
+    """A field's values (those :func:`_texts` gives) normalised as the XSLT did, testing the
+    common string item first."""
     if type(value) is str:
-        return [_normalize_space(value)] if value.strip() else []
+        if value.strip():
+            yield _normalize_space(value)
+        return
     if value is None:
-        return []
-    out: list[str] = []
+        return
     for v in value if isinstance(value, (list, tuple)) else (value,):
         if type(v) is not str:
             if v is None or isinstance(v, (dict, list)):
                 continue
             v = str(v)
         if v.strip():
-            out.append(_normalize_space(v))
-    return out
+            yield _normalize_space(v)
+
+
+def _anchors(value: Any) -> list[str]:
+    """Every value of :func:`_iter_anchors`."""
+    return list(_iter_anchors(value))
 
 
 def _first_anchor(value: Any) -> str | None:
-    """The first of :func:`_anchors`, found without reading the other values."""
-    if type(value) is str:
-        return _normalize_space(value) if value.strip() else None
-    if value is None:
-        return None
-    for v in value if isinstance(value, (list, tuple)) else (value,):
-        if type(v) is not str:
-            if v is None or isinstance(v, (dict, list)):
-                continue
-            v = str(v)
-        if v.strip():
-            return _normalize_space(v)
-    return None
+    """The first of :func:`_iter_anchors`, found without normalising the other values."""
+    return next(_iter_anchors(value), None)
 
 
 def _blob_identifier(blob: str, doc: Mapping[str, Any]) -> str | None:
