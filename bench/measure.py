@@ -1,6 +1,7 @@
 """One measurement in a fresh interpreter: ``python -m bench.measure IMPL PATH [FORMAT] [JOBS]``.
 
-``IMPL`` is ``recordparse`` or a baseline name from :mod:`bench.baselines`. Prints one JSON object:
+``IMPL`` is ``recordparse`` (``recordparse.read``), ``recordparse-cli`` (``recordparse parse --to
+jsonl`` into a file beside the input) or a baseline name from :mod:`bench.baselines`. Prints one JSON object:
 records, failures, seconds, and the peak resident memory above the resident memory just before
 reading (after every import), in KiB. On Linux the kernel's high-water mark is reset first
 (``/proc/self/clear_refs``) so that import-time garbage does not hide the run's own peak; else
@@ -31,6 +32,20 @@ def _recordparse(path: Path, fmt: str | None, jobs: int) -> tuple[int, int]:
         else:
             records += 1
     return records, failures
+
+
+def _recordparse_cli(path: Path, fmt: str | None, jobs: int, out: Path) -> int:
+    """``recordparse parse --to jsonl [--jobs N]`` (the main job) into ``out``; returns the
+    failures it reported. The lines are counted afterwards, outside the timed run."""
+    import io
+
+    from recordparse.cli import main
+
+    err = io.StringIO()
+    args = ["parse", "-q", "--to", "jsonl", "--jobs", str(jobs), *(["-f", fmt] if fmt else []), str(path)]
+    with out.open("w", encoding="utf-8") as handle:
+        main(args, stdout=handle, stderr=err)
+    return len(err.getvalue().splitlines())
 
 
 def _status_kib(field: str) -> int | None:
@@ -143,12 +158,19 @@ def main(argv: list[str]) -> int:
     watch = _CpuWatch()
     cpu_start = time.process_time()
     start = time.perf_counter()
+    out = path.with_name(path.name + ".jsonl")
     if impl == "recordparse":
         records, failures = _recordparse(path, fmt, jobs)
+    elif impl == "recordparse-cli":
+        records, failures = -1, _recordparse_cli(path, fmt, jobs, out)
     else:
         records, failures = BASELINES[impl](path), 0
     seconds = time.perf_counter() - start
     cpu = watch.stop()
+    if records < 0:
+        with out.open("rb") as lines:
+            records = sum(1 for _ in lines)
+        out.unlink()
     cpu = None if cpu is None else cpu - cpu_start
     peak = _status_kib("VmHWM") if precise else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = {"records": records, "failures": failures, "seconds": seconds, "peak_kib": max((peak or 0) - (base or 0), 0), "cpu": cpu}

@@ -109,15 +109,19 @@ def _row(label: str, impl: str, result: dict[str, Any], nbytes: int) -> str:
 
 
 def _parallel_pair(
-    path: Path, fmt: str, jobs: int, repeat: int, first: dict[str, Any]
+    path: Path, fmt: str, jobs: int, repeat: int, first: dict[str, Any] | None = None, impl: str = "recordparse"
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The fastest of ``repeat`` runs with ``jobs=1`` (``first`` being one) and with ``jobs``,
-    taken in turns, for the speed-up: the cores are shared, and one run of each taken at
-    different moments compares the load of those moments as much as the two reads."""
-    singles, parallels = [first], [_measure("recordparse", path, fmt, jobs)]
-    for _ in range(repeat - 1):
-        singles.append(_measure("recordparse", path, fmt))
-        parallels.append(_measure("recordparse", path, fmt, jobs))
+    """The fastest of ``repeat`` runs of ``impl`` with ``jobs=1`` (``first`` being one, when
+    given) and with ``jobs``, taken in turns, for the speed-up: the cores are shared, and one
+    run of each taken at different moments compares the load of those moments as much as the
+    two reads."""
+    singles = [first] if first is not None else []
+    parallels = [_measure(impl, path, fmt, jobs)]
+    while len(singles) < repeat or len(parallels) < repeat:
+        if len(singles) < repeat:
+            singles.append(_measure(impl, path, fmt))
+        if len(parallels) < repeat:
+            parallels.append(_measure(impl, path, fmt, jobs))
 
     def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
         good = [r for r in runs if "error" not in r]
@@ -160,6 +164,12 @@ def run(
             print(_row("", f"recordparse jobs={jobs}", result, nbytes))
             if repeat > 1:
                 print(_row("", f"best jobs=1 of {repeat}", single, nbytes))
+            # the main job: parse --to jsonl, whose workers also encode the lines
+            single, result = _parallel_pair(gen.path, bench.format, jobs, repeat, impl="recordparse-cli")
+            bench.results["cli jobs=1"] = single
+            bench.results[f"cli jobs={jobs}"] = result
+            print(_row("", "parse --to jsonl", single, nbytes))
+            print(_row("", f"parse --jobs {jobs}", result, nbytes))
         if bench.flat:
             small_dir = workdir / f"{bench.family}-quarter"
             small_dir.mkdir(exist_ok=True)
@@ -168,6 +178,24 @@ def run(
             bench.results["quarter"] = result
             print(_row("", "recordparse 1/4 size", result, _uncompressed_bytes(small)))
     return benches
+
+
+def _speedup(bench: Bench, label: str, single: dict[str, Any], par: dict[str, Any], jobs: int) -> list[str]:
+    """The speed-up lines of one pair of runs (``read`` or ``parse``) with one job and ``jobs``."""
+    if "rate" not in par or not single.get("seconds"):
+        return []
+    speedup = par["rate"] / (single["records"] / single["seconds"])
+    verdict = "ok" if speedup >= 1.8 else "BELOW 1.8"
+    lines = [f"  {bench.family:<12} {label} speed-up {speedup:>{27 - len(label)}.2f} {verdict}"]
+    if single.get("cpu") and par.get("cpu"):
+        # CPU seconds of one process over all processes' CPU seconds: the speed-up this run
+        # would reach on ``jobs`` otherwise idle cores is about jobs times this.
+        efficiency = single["cpu"] / par["cpu"]
+        lines.append(
+            f"  {bench.family:<12} {label} CPU efficiency {efficiency:>{21 - len(label)}.2f} "
+            f"(on {jobs} idle cores: about {min(jobs * efficiency, jobs):.2f}x)"
+        )
+    return lines
 
 
 def summary(benches: list[Bench], jobs: int) -> list[str]:
@@ -191,21 +219,8 @@ def summary(benches: list[Bench], jobs: int) -> list[str]:
         if bench.rate_target is not None:
             verdict = "ok" if own["rate"] >= bench.rate_target else f"BELOW {bench.rate_target:.0f}"
             lines.append(f"  {bench.family:<12} records/s {own['rate']:>26.0f} {verdict}")
-        par = bench.results.get(f"jobs={jobs}", {})
-        single = bench.results.get("jobs=1", own)
-        if "rate" in par:
-            rate = single["records"] / single["seconds"] if single.get("seconds") else own["rate"]
-            speedup = par["rate"] / rate
-            verdict = "ok" if speedup >= 1.8 else "BELOW 1.8"
-            lines.append(f"  {bench.family:<12} jobs={jobs} speed-up {speedup:>19.2f} {verdict}")
-            if single.get("cpu") and par.get("cpu"):
-                # CPU seconds of one process over all processes' CPU seconds: the speed-up this
-                # run would reach on ``jobs`` otherwise idle cores is about jobs times this.
-                efficiency = single["cpu"] / par["cpu"]
-                lines.append(
-                    f"  {bench.family:<12} jobs={jobs} CPU efficiency {efficiency:>13.2f} "
-                    f"(on {jobs} idle cores: about {min(jobs * efficiency, jobs):.2f}x)"
-                )
+        for label, key in ((f"jobs={jobs}", "jobs"), (f"parse --jobs {jobs}", "cli jobs")):
+            lines += _speedup(bench, label, bench.results.get(f"{key}=1", own), bench.results.get(f"{key}={jobs}", {}), jobs)
         quarter = bench.results.get("quarter", {})
         if "peak_kib" in quarter and "peak_kib" in own:
             full, part = own["peak_kib"] / 1024, quarter["peak_kib"] / 1024

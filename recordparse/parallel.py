@@ -6,13 +6,15 @@ splittable inputs to find record boundaries (with the parser's framing-only
 compressed files and archive members are first written once to a temporary directory so
 that they can be cut too. Workers (a :class:`~concurrent.futures.ProcessPoolExecutor` started
 with ``fork`` when that is safe, else ``forkserver`` or ``spawn``: see :func:`_context`) receive
-small :class:`~recordparse.splitting.Task` descriptions, re-open the files themselves, and send
-back the Records and Failures of their range, pickled in slices as they are mapped. A
+small :class:`~recordparse.splitting.Task` descriptions, re-open the files themselves, and write
+the Records and Failures of their range to a file, pickled in slices as they are mapped (see
+:func:`_work` for why not through the executor's pipe). A
 parser whose ``split`` is costly and declares ``ship_raw_records`` is split once, here, and its
 raw records are sent to the workers to map (``raws`` tasks), instead of being split again.
 
-This process is one of the N: once ``2 * (N - 1)`` tasks are queued for the workers, it reads the
-next range itself instead of waiting. Planning alone leaves much of a core idle, and the Records
+This process is one of the N: while ``2 * (N - 1)`` tasks wait for the workers or run there, it
+reads the next range itself instead of waiting. A worker's finished task counts no longer, even
+before its outcomes are handed out, so the workers are kept fed while this process is busy. Planning alone leaves much of a core idle, and the Records
 it reads itself are never pickled. (Two workers beside a busy planner on two cores would also
 make three processes share two cores.)
 
@@ -29,8 +31,8 @@ writes text.
 Outcomes are handed out in input order as soon as the oldest task is done, and at most
 ``2 * (N - 1) + WINDOW_EXTRA`` tasks are in flight or waiting, so memory stays flat whatever
 the input size: that many ranges of ``blocksize`` bytes, as Records. A whole-input task (a format
-that cannot be cut) always goes to a worker, which writes many outcomes to a temporary file
-instead of holding them, and the reader streams them back. Results equal a single-process read:
+that cannot be cut) always goes to a worker; its outcomes, like a range's, are streamed back from
+the worker's file. Results equal a single-process read:
 the same Records, Failures and positions.
 """
 
@@ -45,7 +47,7 @@ import sys
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeAlias
 
@@ -70,8 +72,6 @@ from .splitting import (
 
 __all__ = ["effective_jobs", "parallel_lines", "parallel_outcomes"]
 
-#: Whole-input results longer than this are written to a file by the worker, not returned.
-SPILL_AFTER = 2000
 #: Tasks this process may read itself ahead of the oldest worker task before it waits for it
 #: (each holds a range's Records until the tasks before it are handed out: this bounds memory).
 WINDOW_EXTRA = 2
@@ -111,7 +111,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 @attrs.frozen
 class _Spilled:
-    """A worker's outcomes written to ``path`` as a sequence of pickled lists."""
+    """A worker's outcomes, written to ``path`` as a sequence of pickled lists."""
 
     path: str
     count: int
@@ -120,11 +120,9 @@ class _Spilled:
 #: One place in the read's window, in input order: a worker's task (a Task before it is
 #: submitted), outcomes decided by the planner or read in this process, or a spooled file to
 #: remove once every task before it has been handed out.
-_Slot: TypeAlias = "Future[_Batch | _Spilled] | Release | list[Any] | Task"
+_Slot: TypeAlias = "Future[_Spilled] | Release | list[Any] | Task"
 
 
-#: A task's outcomes, pickled by the worker in slices of :data:`PICKLE_SLICE`.
-_Batch: TypeAlias = "tuple[bytes, ...]"
 #: Outcomes pickled together. The worker pickles each slice as soon as it is mapped, and the
 #: caller unpickles one slice at a time as it hands them out: the Records of a whole range never
 #: sit in either process as objects, where the cyclic collector would scan them again and again
@@ -134,40 +132,40 @@ _Batch: TypeAlias = "tuple[bytes, ...]"
 PICKLE_SLICE = 128
 
 
-def _work(task: Task, spill_dir: str, encode: Encode | None = None) -> _Batch | _Spilled:
-    """The worker's entry point: a task's outcomes pickled in slices as they are mapped, or,
-    for a whole input with many outcomes, written to a file. ``encode``, when given, replaces
-    each Record by ``encode(record)`` (Failures stay as they are)."""
+def _work(task: Task, spill_dir: str, encode: Encode | None = None) -> _Spilled:
+    """The worker's entry point: a task's outcomes, pickled in slices as they are mapped and
+    written one slice after another to a file in ``spill_dir``, whose name is all it returns.
+    ``encode``, when given, replaces each Record by ``encode(record)`` (Failures stay as they
+    are).
+
+    A file, not the executor's result pipe: a range's outcomes are a few MiB, and the pipe
+    carries them 64 KiB at a time, each piece read by the caller's result thread, which waits
+    for the interpreter lock up to the switch interval (5 ms) while the caller maps a range of
+    its own. The worker sat blocked for 8-30 ms after every task that way (about a tenth of
+    its time with ``parse --jobs``); written to a file, which stays in the page cache, its
+    outcomes leave at memory speed and it goes straight on to its next task. A whole input's
+    outcomes are not held in the worker's memory either.
+    """
     outcomes: Iterator[Any] = iter_task(task)
     if encode is not None:
         outcomes = (o if isinstance(o, Failure) else encode(o) for o in outcomes)
-    spills = task.kind not in ("range", "raws")  # a range is bounded; a whole input is not
-    parts: list[bytes] = []
     piece: list[Any] = []
-    spill: Any = None
     count = 0
-    try:
-        for outcome in outcomes:
-            piece.append(outcome)
-            count += 1
-            if len(piece) < PICKLE_SLICE:
-                continue
-            parts.append(_pickled(piece))
-            piece = []
-            if spills and len(parts) * PICKLE_SLICE >= SPILL_AFTER:
-                if spill is None:
-                    spill = tempfile.NamedTemporaryFile(dir=spill_dir, prefix="spill-", delete=False)  # noqa: SIM115
-                spill.writelines(parts)  # pickles one after another: _unspill loads them in turn
-                parts = []
-        if piece:
-            parts.append(_pickled(piece))
-        if spill is None:
-            return tuple(parts)
-        spill.writelines(parts)
-        return _Spilled(spill.name, count)
-    finally:
-        if spill is not None:
+    with tempfile.NamedTemporaryFile(dir=spill_dir, prefix="spill-", delete=False) as spill:
+        try:
+            for outcome in outcomes:
+                piece.append(outcome)
+                count += 1
+                if len(piece) == PICKLE_SLICE:
+                    spill.write(_pickled(piece))
+                    piece = []
+            if piece:
+                spill.write(_pickled(piece))
+        except BaseException:
             spill.close()
+            os.unlink(spill.name)
+            raise
+    return _Spilled(spill.name, count)
 
 
 def _pickled(piece: list[Any]) -> bytes:
@@ -183,15 +181,6 @@ def _encoded(outcomes: list[Outcome], encode: Encode | None) -> list[Any]:
     return [o if isinstance(o, Failure) else encode(o) for o in outcomes]
 
 
-def _loads(batch: _Batch) -> Iterator[Any]:
-    """A worker's outcomes, one slice unpickled at a time (with the collector paused) and
-    handed out before the next: see :data:`PICKLE_SLICE`."""
-    for data in batch:
-        with gc_paused():
-            piece: list[Any] = pickle.loads(data)
-        yield from piece
-
-
 def _unspill(spilled: _Spilled) -> Iterator[Any]:
     try:
         with open(spilled.path, "rb") as handle:
@@ -203,7 +192,8 @@ def _unspill(spilled: _Spilled) -> Iterator[Any]:
                     return
                 yield from batch
     finally:
-        os.unlink(spilled.path)
+        # with the read abandoned, the collector may have removed the directory first
+        _remove(spilled.path)
 
 
 def parallel_outcomes(
@@ -249,16 +239,15 @@ def _parallel(
     """The read loop: ``jobs - 1`` worker processes, and this one (see the module docstring)."""
     jobs = effective_jobs(jobs)
     workers = max(jobs - 1, 1)
-    depth = 2 * workers  # tasks queued for the workers before this process maps one itself
+    depth = 2 * workers  # unfinished worker tasks before this process maps a range itself
     limit = depth + WINDOW_EXTRA  # slots in the window before this process waits for the oldest
     with tempfile.TemporaryDirectory(prefix="recordparse-") as workdir:
         context = _context()
         started = not _start_early(context)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
         window: deque[_Slot] = deque()
-        queued = 0  # tasks given to the workers (or held for them) and not handed out yet
 
-        def submit(task: Task) -> Future[_Batch | _Spilled]:
+        def submit(task: Task) -> Future[_Spilled]:
             return pool.submit(_work, task, workdir, encode)
 
         try:
@@ -273,24 +262,23 @@ def _parallel(
             ):
                 if isinstance(unit, Release) or unit.kind == "done":
                     window.append(unit if isinstance(unit, Release) else list(unit.outcomes))
-                elif queued >= depth and jobs > 1 and unit.kind in ("range", "raws"):
+                elif jobs > 1 and unit.kind in ("range", "raws") and _busy(window) >= depth:
                     window.append(_inline(unit, encode))  # a bounded range: never a whole input
                 else:
-                    while started and queued >= depth:
-                        queued -= yield from _hand_out(window, wait=True)
+                    while started and _busy(window) >= depth:
+                        yield from _hand_out(window, wait=True)
                     # The first submit waits for a fork server to start (it imports lxml and
                     # the formats: a few tenths of a second); plan the first tasks meanwhile.
                     window.append(submit(unit) if started else unit)
-                    queued += 1
-                    if not started and queued >= depth:
+                    if not started and _busy(window) >= depth:
                         started = _submit_held(window, submit)
-                queued -= yield from _hand_out(window, wait=False)
+                yield from _hand_out(window, wait=False)
                 while len(window) > limit:
                     started = _submit_held(window, submit)
-                    queued -= yield from _hand_out(window, wait=True)
+                    yield from _hand_out(window, wait=True)
             _submit_held(window, submit)
             while window:
-                queued -= yield from _hand_out(window, wait=True)
+                yield from _hand_out(window, wait=True)
         finally:
             for item in window:
                 if isinstance(item, Future):
@@ -325,7 +313,7 @@ def _start_early(context: multiprocessing.context.BaseContext) -> bool:
 
 def _submit_held(
     window: deque[_Slot],
-    submit: Callable[[Task], Future[_Batch | _Spilled]],
+    submit: Callable[[Task], Future[_Spilled]],
 ) -> bool:
     """Submit the tasks planned before the workers were started, in place; returns True."""
     for index, item in enumerate(window):
@@ -334,12 +322,17 @@ def _submit_held(
     return True
 
 
-def _hand_out(window: deque[_Slot], *, wait: bool) -> Generator[Any, None, int]:
+def _busy(window: deque[_Slot]) -> int:
+    """How many tasks the workers have to do: submitted and not finished, or held until they
+    start. A finished task waiting in the window to be handed out no longer counts: the caller
+    keeps the workers fed whatever it is doing with the outcomes before it."""
+    return sum(1 for item in window if isinstance(item, Task) or (isinstance(item, Future) and not item.done()))
+
+
+def _hand_out(window: deque[_Slot], *, wait: bool) -> Iterator[Any]:
     """Hand out the outcomes at the head of the window that are ready, in order: planned
     outcomes, tasks read here, finished worker tasks; with ``wait``, wait for the first worker
-    task that is not finished yet (and stop after it). Returns how many worker tasks it handed
-    out."""
-    done = 0
+    task that is not finished yet (and stop after it)."""
     while window:
         item = window[0]
         if isinstance(item, Task) or (isinstance(item, Future) and not item.done() and not wait):
@@ -353,13 +346,8 @@ def _hand_out(window: deque[_Slot], *, wait: bool) -> Generator[Any, None, int]:
             continue
         assert isinstance(item, Future), "held tasks are submitted before the window drains"
         result = item.result()
-        if isinstance(result, _Spilled):
-            yield from _unspill(result)
-        else:
-            yield from _loads(result)
-        done += 1
+        yield from _unspill(result)
         wait = False
-    return done
 
 
 def _remove(path: str) -> None:

@@ -103,9 +103,19 @@ def _freeze_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 def _thaw(value: Any) -> Any:
-    """Turn mapping proxies and tuples back into plain JSON-ready dicts and lists."""
-    if isinstance(value, Mapping):
-        return {str(k): _thaw(v) for k, v in value.items()}
+    """Turn mapping proxies and tuples back into plain JSON-ready dicts and lists.
+
+    Strings, ``None``, tuples and dicts (nearly every value) are told apart by their exact type
+    first: ``isinstance(value, Mapping)`` asks the ABC machinery, which costs more than the rest
+    of the conversion, and :meth:`Record.to_dict` (every line of ``parse``'s output) calls this
+    for every value of a Record."""
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind is tuple or kind is list:
+        return [v if type(v) is str else _thaw(v) for v in value]
+    if kind is FrozenDict or kind is dict or isinstance(value, Mapping):
+        return {str(k): v if type(v) is str else _thaw(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_thaw(v) for v in value]
     return value

@@ -272,7 +272,9 @@ class XmlSplitter:
         self._any = re.compile(rb"<(/?)(?:[\w.-]+:)?(" + names + rb")(?=[\s/>])[^<>]*?(/?)>|<!--|<!\[CDATA\[")
         self._root = re.compile(rb"<([A-Za-z_][\w.:-]*)(?=[\s/>])[^<>]*>")
         self._close = re.compile(rb"</(?:[\w.-]+:)?(" + names + rb")(?=[\s/>])[^<>]*?>")
-        self._name = re.compile(names)  # any of the names, wherever it stands
+        # any of the names where it could end a tag name: EP3's "eprint" also stands in
+        # <eprintid>, <eprint_status> and in every URL of the repository, which never can
+        self._name = re.compile(rb"(?:" + names + rb")(?=[\s/>])")
 
     def outside_text(self) -> str:
         """The bytes outside the record elements seen so far, decoded (bounded to 1 MiB)."""

@@ -126,8 +126,8 @@ def test_whole_inputs_with_many_records_stream_through_a_file(tmp_path: Path, mo
     monkeypatch.setattr(type(reg.get("test-lines")), "splittable", False)
     expected = list(recordparse.read(path, errors="collect", registry=reg))
     same(list(parallel_outcomes(path, None, reg, None, 2)), expected)
-    # a worker's side, in this process: long whole inputs go to a file, read back in order
-    monkeypatch.setattr(parallel, "SPILL_AFTER", 50)
+    # a worker's side, in this process: outcomes go to a file in slices, read back in order
+    monkeypatch.setattr(parallel, "PICKLE_SLICE", 7)
     got: list[Any] = []
     for task in plan(path, registry=reg):
         assert isinstance(task, Task) and task.kind == "member"

@@ -15,9 +15,13 @@ from ..record import Record
 __all__ = ["JsonLinesWriter", "record_line"]
 
 
+#: One encoder for every line: ``json.dumps`` with an option builds a new one at each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def record_line(record: Record) -> str:
     """One record as one line of JSON (without the newline)."""
-    return json.dumps(record.to_dict(), ensure_ascii=False)
+    return _ENCODER.encode(record.to_dict())
 
 
 class JsonLinesWriter:
