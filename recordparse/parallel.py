@@ -168,6 +168,24 @@ def _work(task: Task, spill_dir: str, encode: Encode | None = None) -> _Spilled:
     return _Spilled(spill.name, count)
 
 
+def _ship(task: Task, workdir: str) -> str:
+    """A ``raws`` task (a few MiB of raw records) written to a file for a worker: the same
+    reason as in :func:`_work`, the other way round. Through the executor's call queue, its
+    feeder thread writes it 64 KiB at a time, waiting for the interpreter lock between the
+    pieces while this process maps a range, and the worker waited for its next task."""
+    with tempfile.NamedTemporaryFile(dir=workdir, prefix="raws-", delete=False) as handle:
+        pickle.dump(task, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return handle.name
+
+
+def _work_shipped(path: str, spill_dir: str, encode: Encode | None = None) -> _Spilled:
+    """:func:`_work` on the task :func:`_ship` wrote to ``path`` (removed once read)."""
+    with open(path, "rb") as handle:
+        task: Task = pickle.load(handle)
+    os.unlink(path)
+    return _work(task, spill_dir, encode)
+
+
 def _pickled(piece: list[Any]) -> bytes:
     """One slice of outcomes pickled, with the collector paused (pickling allocates a tuple per
     object and forms no cycles)."""
@@ -248,6 +266,8 @@ def _parallel(
         window: deque[_Slot] = deque()
 
         def submit(task: Task) -> Future[_Spilled]:
+            if task.kind == "raws":
+                return pool.submit(_work_shipped, _ship(task, workdir), workdir, encode)
             return pool.submit(_work, task, workdir, encode)
 
         try:
