@@ -48,7 +48,8 @@ def test_records_pickle_with_their_position_and_extra() -> None:
 @pytest.fixture
 def harvest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder as users feed it: OAI-PMH pages chained by resumption tokens, a big OAI-PMH
-    file, the DOAJ dump (tar.gz), a gzipped EP3 export, a file no format reads and a cut gzip.
+    file, the DOAJ dump (tar.gz), a gzipped EP3 export, a VuFind text dump (whose raw records
+    the caller ships to the workers), a file no format reads and a cut gzip.
     OAI-PMH and DOAJ JSON are declared splittable for the test."""
     reg = default_registry()
     monkeypatch.setattr(type(reg.get("oai-pmh")), "splittable", True)
@@ -62,6 +63,7 @@ def harvest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / dump.path.name).write_bytes(dump.path.read_bytes())
     ep3 = generate("ep3", tmp_path, 60)
     (root / "export.xml.gz").write_bytes(gzip.compress(ep3.path.read_bytes()))
+    generate("vufind_text", root, 300)
     (root / "notes.bin").write_bytes(b"\x00\x01\x02 not a record")
     cut = gzip.compress(generate("solr_json", tmp_path, 200).path.read_bytes())
     (root / "zz-cut.json.gz").write_bytes(cut[: len(cut) // 2])
