@@ -42,6 +42,7 @@ __all__ = [
     "Limits",
     "RecordParseWarning",
     "TextLine",
+    "declared_label",
     "decode_mixed",
     "decode_text",
     "decode_utf8_else_cp1252",
@@ -549,6 +550,15 @@ def _utf8_prefix_ok(head: bytes) -> bool:
     return True
 
 
+def declared_label(head: bytes, declared: str | None = None) -> str | None:
+    """The encoding an input says it is in, as written: ``declared`` (the transport's charset)
+    when given, else its XML declaration's or an HTML ``meta`` charset in ``head``."""
+    if declared:
+        return declared
+    match = _XML_DECL.match(head) or _META_CHARSET.search(head[:4096])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
 def detect_encoding(head: bytes, declared: str | None = None) -> tuple[str, int, str | None]:
     """Decide how to decode a stream from its first bytes.
 
@@ -568,14 +578,14 @@ def detect_encoding(head: bytes, declared: str | None = None) -> tuple[str, int,
         enc = _canonical(declared)
         if enc:
             return enc, 0, None
-    match = _XML_DECL.match(head) or _META_CHARSET.search(head[:4096])
-    if match:
-        enc = _canonical(match.group(1).decode("ascii", "replace"))
+    label = declared_label(head)
+    if label:
+        enc = _canonical(label)
         if enc and enc != "utf-8":
             if enc.startswith("utf-16") or enc.startswith("utf-32"):
                 enc = None  # declared UTF-16 without BOM but the bytes are ASCII-compatible
             elif _utf8_prefix_ok(head) and re.search(rb"[\x80-\xff]", head):
-                return "utf-8", 0, f"declared {match.group(1).decode('ascii', 'replace')} but the bytes are valid UTF-8"
+                return "utf-8", 0, f"declared {label} but the bytes are valid UTF-8"
             else:
                 return enc, 0, None
     if _utf8_prefix_ok(head):

@@ -36,7 +36,7 @@ from lxml import html as lxml_html
 
 from .errors import Failure, LimitExceeded, RecordError, snippet
 from .record import Position
-from .sources import Input, Limits, decode_utf8_else_cp1252, detect_encoding
+from .sources import Input, Limits, declared_label, decode_utf8_else_cp1252, detect_encoding
 
 __all__ = [
     "XmlChunk",
@@ -252,10 +252,17 @@ class XmlSplitter:
         self.limits = limits or inp.limits or Limits()
         self.parser_name = parser_name
         self.encoding, bom, note = detect_encoding(inp.head, inp.encoding)
+        #: Why the document is read as UTF-8 against its XML declaration (valid UTF-8 bytes
+        #: in its head), for the records whose bytes it concerns (see parse_chunk).
+        self.encoding_note: str | None = None
+        #: The encoding the document says it is in, as written (for the notes).
+        self.declared = declared_label(inp.head, inp.encoding) or self.encoding
         if self.encoding == "cp1252" and note and note.startswith("not valid UTF-8"):
             # some bytes that are not UTF-8 in a UTF-8 document: decided record by record in
             # parse_chunk, so that one windows-1252 record does not turn every other into mojibake
             self.encoding = "utf-8"
+        elif note:
+            self.encoding_note = note + ": read as UTF-8"
         stream: Any = inp.stream
         if self.encoding.startswith(("utf-16", "utf-32")):
             stream = io.BufferedReader(_Transcoder(stream, self.encoding))
@@ -567,28 +574,47 @@ def parse_chunk(
     position: Position | None = None,
     parser_name: str | None = None,
     repairs: list[str] | None = None,
+    *,
+    decoding: list[str] | None = None,
 ) -> Any:
     """Parse one :class:`XmlChunk` with the document's namespace declarations; return its element.
 
     Repairs (:func:`repair_xml`, undeclared prefixes) are appended to ``repairs`` when given.
+    How the record's bytes were decoded, where that is not what the document declares, is
+    appended to ``decoding`` (or, without it, to ``repairs``): bytes that are not UTF-8 in a
+    UTF-8 document are read as windows-1252, and the bytes of a document declared in another
+    encoding (ISO-8859-1, windows-1252, ...) are read as UTF-8 when they are valid UTF-8, as
+    the whole document is when its first 64 KiB show it (mislabelled harvests are common, and
+    valid multi-byte UTF-8 is all but impossible in ISO-8859-1 text). That is decided record by
+    record, so a record past the first 64 KiB is not turned into mojibake, and only records
+    with bytes outside ASCII, which the decision concerns, get the note.
     Raises :class:`~recordparse.errors.RecordError` with the line in the source file.
     """
     pos = position or Position(splitter.inp.name, chunk.number, chunk.line, chunk.offset)
     notes: list[str] = []
+    decoded = decoding if decoding is not None else notes
     data = chunk.data
-    if splitter.encoding == "utf-8" and not data.isascii():
+    encoding = splitter.encoding
+    if not data.isascii():
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            data = decode_utf8_else_cp1252(data).encode("utf-8")
-            notes.append("bytes that are not valid UTF-8 were read as windows-1252")
+            if encoding == "utf-8":
+                data = decode_utf8_else_cp1252(data).encode("utf-8")
+                decoded.append("bytes that are not valid UTF-8 were read as windows-1252")
+        else:
+            if encoding != "utf-8":
+                decoded.append(f"declared {splitter.declared} but the bytes are valid UTF-8: read as UTF-8")
+                encoding = "utf-8"
+            elif splitter.encoding_note:
+                decoded.append(splitter.encoding_note)
     data, fixes = repair_xml(data)
     notes.extend(fixes)
     name = parser_name or splitter.parser_name
     decls = splitter.declarations
     # Most chunks use only declared prefixes: parse them as they are, and look for
     # undeclared prefixes (a regex scan of the whole chunk) only when that fails.
-    wrapped, opening = _wrap(data, decls, splitter.encoding)
+    wrapped, opening = _wrap(data, decls, encoding)
     etree.clear_error_log()
     root = _fed(wrapped)
     if root is None:
@@ -598,7 +624,7 @@ def parse_chunk(
             for prefix in undeclared:
                 decls[prefix] = _KNOWN_PREFIXES.get(prefix) or b"urn:recordparse:undeclared:" + prefix
                 notes.append(f"declared the undeclared namespace prefix {prefix.decode('ascii')}:")
-            wrapped, opening = _wrap(data, decls, splitter.encoding)
+            wrapped, opening = _wrap(data, decls, encoding)
         root = _parse(wrapped, pos, name, 1, opening)  # raises the syntax error, with its line
     if len(root) == 0:
         raise RecordError(pos, "empty record element", kind="syntax", parser=parser_name)

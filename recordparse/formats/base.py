@@ -156,6 +156,27 @@ def json_raw_records(
         )
 
 
+def flag_repairs(builder: RecordBuilder, repairs: Iterable[str]) -> None:
+    """Flag ``xml_repaired`` once, with each distinct repair :func:`~recordparse.xmlsafe.parse_chunk`
+    made as evidence (a record is never repaired silently): every XML format, one code."""
+    evidence = list(dict.fromkeys(repairs))
+    if evidence:
+        builder.flag(
+            "xml_repaired",
+            "the record's XML was not well-formed and was repaired before parsing",
+            evidence,
+            severity="warning",
+        )
+
+
+def flag_decoding(builder: RecordBuilder, notes: Iterable[str]) -> None:
+    """Flag ``encoding_guessed`` for each distinct note on how the record's bytes were decoded
+    where that is not what the source declared (a windows-1252 fallback, a declaration that the
+    bytes contradict): pages and XML formats alike, one code."""
+    for note in dict.fromkeys(notes):
+        builder.flag("encoding_guessed", note, [note], severity="info")
+
+
 class PageParser(Parser):
     """Base of the parsers whose input is one web page: the page is one record.
 
@@ -182,7 +203,7 @@ class PageParser(Parser):
         except ValueError as exc:
             raise self.fail(raw, str(exc), kind="syntax") from None
         if raw.context:
-            builder.flag("encoding_guessed", str(raw.context), [str(raw.context)], severity="info")
+            flag_decoding(builder, [str(raw.context)])
         for warning in warnings:
             builder.flag("html_content_lost", warning, [warning], severity="warning")
         return root

@@ -36,13 +36,12 @@ from ..normalize.text import clean
 from ..record import Position, Record
 from ..sources import Input
 from ..xmlsafe import XmlChunk, XmlSplitter, local_name, parse_chunk, text_of
-from .base import Parser, RawRecord
+from .base import Parser, RawRecord, flag_decoding, flag_repairs
 from .oai import (
     OaiHeader,
     append_extra,
     csl_type,
     doaj_access_signal,
-    flag_repairs,
     note_doaj_synthesised_date,
     set_text_field,
 )
@@ -327,9 +326,11 @@ class DoajXmlParser(Parser):
     def map(self, raw: RawRecord) -> Record:
         chunk: XmlChunk = raw.data
         repairs: list[str] = []
-        element = parse_chunk(chunk, raw.context, raw.position, self.name, repairs)
+        decoding: list[str] = []
+        element = parse_chunk(chunk, raw.context, raw.position, self.name, repairs, decoding=decoding)
         builder = RecordBuilder(self.name, may_hold_surrogates=False)
         flag_repairs(builder, repairs)
+        flag_decoding(builder, decoding)
         map_doaj_article(element, builder, None)
         if builder.get("article_number"):
             builder.set("id", builder.get("article_number"))

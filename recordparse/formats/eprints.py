@@ -56,7 +56,7 @@ from ..normalize.text import clean, has_html, split_pages
 from ..record import Access, Position, Record
 from ..sources import Input, Limits, TextLine, iter_lines
 from ..xmlsafe import XmlChunk, XmlSplitter, frame_spans, local_name, parse_chunk
-from .base import PageParser, Parser, RawRecord
+from .base import PageParser, Parser, RawRecord, flag_decoding, flag_repairs
 
 __all__ = [
     "DATE_TYPE_NAMES",
@@ -1011,11 +1011,12 @@ class EprintsXmlParser(Parser):
     def map(self, raw: RawRecord) -> Record:
         chunk: XmlChunk = raw.data
         repairs: list[str] = []
-        element = parse_chunk(chunk, raw.context, raw.position, self.name, repairs)
+        decoding: list[str] = []
+        element = parse_chunk(chunk, raw.context, raw.position, self.name, repairs, decoding=decoding)
         fields = _xml_fields(element)
         builder = RecordBuilder(self.name, may_hold_surrogates=False)
-        for note in repairs:
-            builder.flag("xml_repaired", note, [], severity="info")
+        flag_repairs(builder, repairs)
+        flag_decoding(builder, decoding)
         builder.add_url(element.get("id"))  # cleaned there; None or blank adds nothing
         map_eprint_fields(builder, fields)
         documents = [_ep3_document(d) for d in fields.get("documents", ()) if isinstance(d, Mapping)]

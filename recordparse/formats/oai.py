@@ -36,7 +36,9 @@ read gives the same Records as a serial one.
 
 Harvested XML is often not well-formed (undeclared ``xsi:``, ``&nbsp;``, a raw ``&`` in a URL);
 :func:`~recordparse.xmlsafe.parse_chunk` repairs exactly those bytes, never through lxml's recover
-mode, and every repair is flagged on the record as ``xml_repaired``.
+mode, and every repair is flagged on the record as ``xml_repaired``. Records whose bytes were
+decoded otherwise than the page declares (UTF-8 under an ISO-8859-1 declaration, windows-1252
+in a UTF-8 page) are flagged ``encoding_guessed``.
 
 Two metadata formats are mapped here and in :mod:`recordparse.formats.doaj_xml`: DOAJ's
 ``oai_doaj`` (shared with the DOAJ upload XML parser) and ``oai_dc`` from DOAJ or any repository.
@@ -74,7 +76,7 @@ from ..xmlsafe import (
     parse_document,
     text_of,
 )
-from .base import Parser, RawRecord
+from .base import Parser, RawRecord, flag_decoding, flag_repairs
 
 __all__ = [
     "CSL_TYPES",
@@ -91,7 +93,6 @@ __all__ = [
     "csl_type",
     "decode_doaj_set",
     "doaj_access_signal",
-    "flag_repairs",
     "is_doaj_identifier",
     "map_oai_dc",
     "note_doaj_synthesised_date",
@@ -189,18 +190,6 @@ def set_text_field(
     if text is not None and raw is not None and has_html(raw) and raw != text:
         builder.keep(f"{field}_html", raw)
     return text
-
-
-def flag_repairs(builder: RecordBuilder, repairs: list[str]) -> None:
-    """Flag ``xml_repaired`` with each distinct repair :func:`~recordparse.xmlsafe.parse_chunk`
-    made (a record is never repaired silently)."""
-    if repairs:
-        builder.flag(
-            "xml_repaired",
-            "the record's XML was not well-formed and was repaired before parsing",
-            list(dict.fromkeys(repairs)),
-            severity="warning",
-        )
 
 
 def note_doaj_synthesised_date(builder: RecordBuilder, raw: str, iso: str | None) -> None:
@@ -687,7 +676,8 @@ class OaiPmhParser(Parser):
         chunk: XmlChunk = raw.data
         page: OaiPage = raw.context
         repairs: list[str] = []
-        element = parse_chunk(chunk, page.splitter, raw.position, self.name, repairs)
+        decoding: list[str] = []
+        element = parse_chunk(chunk, page.splitter, raw.position, self.name, repairs, decoding=decoding)
         header_el, metadata, about = _record_parts(element)
         if header_el is None:
             raise self.fail(raw, "record has no <header>", kind="syntax")
@@ -700,6 +690,7 @@ class OaiPmhParser(Parser):
         _map_sets(builder, header, doaj)
         _keep_page(builder, page)
         flag_repairs(builder, repairs)
+        flag_decoding(builder, decoding)
         if header.deleted:
             builder.keep("oai_status", "deleted")
             return builder.build()

@@ -37,7 +37,7 @@ from ..normalize.text import clean, has_html
 from ..record import Position, Record
 from ..sources import Input
 from ..xmlsafe import XmlSplitter, local_name, parse_chunk
-from .base import Parser, RawRecord
+from .base import Parser, RawRecord, flag_decoding, flag_repairs
 from .oai import note_doaj_synthesised_date
 
 __all__ = [
@@ -795,8 +795,9 @@ class SolrXmlParser(Parser):
                 continue
             position = Position(inp.name, chunk.number, chunk.line, chunk.offset)
             repairs: list[str] = []
+            decoding: list[str] = []
             try:
-                element = parse_chunk(chunk, splitter, position, self.name, repairs)
+                element = parse_chunk(chunk, splitter, position, self.name, repairs, decoding=decoding)
             except RecordError as exc:
                 yield exc.to_failure()
                 continue
@@ -805,7 +806,7 @@ class SolrXmlParser(Parser):
                 doc,
                 position,
                 record_id=_doc_id(doc),
-                context={"repairs": repairs} if repairs else None,
+                context={"repairs": repairs, "decoding": decoding} if repairs or decoding else None,
             )
 
     def map(self, raw: RawRecord) -> Record:
@@ -813,11 +814,7 @@ class SolrXmlParser(Parser):
             raise self.fail(raw, "not a Solr document")
         builder = RecordBuilder(self.name, may_hold_surrogates=False)
         map_document(raw.data, builder)
-        if isinstance(raw.context, Mapping) and raw.context.get("repairs"):
-            builder.flag(
-                "repaired_xml",
-                "the XML needed repairs before parsing",
-                raw.context["repairs"],
-                severity="info",
-            )
+        if isinstance(raw.context, Mapping):
+            flag_repairs(builder, raw.context.get("repairs", ()))
+            flag_decoding(builder, raw.context.get("decoding", ()))
         return builder.build()

@@ -361,6 +361,64 @@ def test_undeclared_entities_and_raw_ampersand_are_repaired_not_dropped() -> Non
     assert (first.volume, first.issue, first.start_page) == ("9", "17", "211")
 
 
+def _declared_page(declared: str, titles: list[str], encoding: str) -> bytes:
+    """An oai_dc ListRecords page whose XML declaration says ``declared``, with one record per
+    title, the whole page encoded as ``encoding`` (ASCII padding puts the later records past
+    the first 64 KiB, where the document's encoding was decided)."""
+    records = "".join(
+        f"<record><header><identifier>oai:repo.example.org:{n}</identifier>"
+        "<datestamp>2023-05-02</datestamp></header><metadata>"
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:title>{title}</dc:title><dc:description>{'Resumo do trabalho. ' * 120}</dc:description>"
+        "</oai_dc:dc></metadata></record>\n"
+        for n, title in enumerate(titles, 1)
+    )
+    page = (
+        f'<?xml version="1.0" encoding="{declared}"?>\n'
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>\n'
+        f"{records}</ListRecords></OAI-PMH>\n"
+    )
+    return page.encode(encoding)
+
+
+def _decoding_notes(record: Record) -> list[str]:
+    return [f["message"] for f in record.flags if f["code"] == "encoding_guessed"]
+
+
+LATE = [f"Plain title {n}" for n in range(1, 41)] + ["Migração café Müller"]
+
+
+def test_a_declaration_that_later_bytes_contradict_is_decided_record_by_record() -> None:
+    # Declared ISO-8859-1, but the repository writes UTF-8; the first 64 KiB are ASCII.
+    records = _only_records(_records(_declared_page("ISO-8859-1", LATE, "utf-8")))
+    assert len(records[0:40]) == 40 and not any(_decoding_notes(r) for r in records[:40])
+    last = records[-1]
+    assert last.title == "Migração café Müller"
+    assert _decoding_notes(last) == ["declared ISO-8859-1 but the bytes are valid UTF-8: read as UTF-8"]
+    assert "xml_repaired" not in _flag_codes(last)
+
+
+def test_a_true_declaration_is_honoured_and_not_flagged() -> None:
+    last = _only_records(_records(_declared_page("ISO-8859-1", LATE, "latin-1")))[-1]
+    assert last.title == "Migração café Müller" and not _decoding_notes(last)
+
+
+def test_a_contradicted_declaration_in_the_head_flags_the_records_it_concerns() -> None:
+    first, *rest = _only_records(_records(_declared_page("windows-1252", LATE[-1:] + LATE[:3], "utf-8")))
+    assert first.title == "Migração café Müller"
+    assert _decoding_notes(first) == ["declared windows-1252 but the bytes are valid UTF-8: read as UTF-8"]
+    assert [_decoding_notes(r) for r in rest] == [[], [], []]  # ASCII: nothing was decided
+
+
+def test_windows_1252_bytes_in_a_utf8_page_are_a_decoding_note_not_a_repair() -> None:
+    page = _declared_page("UTF-8", LATE, "utf-8").replace("Migração café".encode(), "Migração café".encode("cp1252"))
+    last = _only_records(_records(page))[-1]
+    assert last.title == "Migração café Müller"
+    assert _decoding_notes(last) == ["bytes that are not valid UTF-8 were read as windows-1252"]
+    assert "xml_repaired" not in _flag_codes(last)
+
+
 # --------------------------------------------------------------------------------------------
 # Envelope: errors, nested records, unknown formats
 
