@@ -103,17 +103,29 @@ class _Counting(io.RawIOBase):
 
 
 class _Bounded(io.RawIOBase):
-    """Reads a decompressor, enforcing :class:`Limits` and normalising its exceptions."""
+    """Reads a decompressor, enforcing :class:`Limits` and normalising its exceptions.
+
+    The compression ratio is checked against ``counter`` (this layer's compressed bytes) and
+    against ``source`` (the bytes read from the source itself, below every layer): each layer
+    of ``gzip(gzip(...))`` may stay under ``max_ratio`` while together they multiply far past
+    it, which is how nested bombs pass a check made layer by layer."""
 
     def __init__(
-        self, name: str, inner: IO[bytes], counter: _Counting | None, limits: Limits
+        self,
+        name: str,
+        inner: IO[bytes],
+        counter: _Counting | None,
+        limits: Limits,
+        source: _Counting | None = None,
     ) -> None:
         self._name = name
         self._inner = inner
         # one decompressor read per call: a buffered read(n) that fails half-way drops the
         # bytes it had already decoded (the records before a corrupt tail)
         self._read = getattr(inner, "read1", inner.read)
-        self._counter = counter
+        self._counters = tuple(c for c in (counter, source) if c is not None)
+        if len(self._counters) == 2 and counter is source:  # the outermost layer
+            self._counters = self._counters[:1]
         self._limits = limits
         self.produced = 0
 
@@ -141,14 +153,15 @@ class _Bounded(io.RawIOBase):
             raise LimitExceeded(
                 self._name, f"decompressed size exceeds the limit of {limits.max_bytes} bytes"
             )
-        if self._counter is not None and self.produced > limits.ratio_after:
-            ratio = self.produced / max(self._counter.count, 1)
-            if ratio > limits.max_ratio:
-                raise LimitExceeded(
-                    self._name,
-                    f"compression ratio {ratio:.0f} exceeds the limit of {limits.max_ratio:.0f} "
-                    "(a decompression bomb?)",
-                )
+        if self.produced > limits.ratio_after:
+            for counter in self._counters:
+                ratio = self.produced / max(counter.count, 1)
+                if ratio > limits.max_ratio:
+                    raise LimitExceeded(
+                        self._name,
+                        f"compression ratio {ratio:.0f} exceeds the limit of {limits.max_ratio:.0f} "
+                        "(a decompression bomb?)",
+                    )
         return n
 
 
@@ -333,8 +346,16 @@ def _kind(head: bytes) -> str | None:
 
 
 def _unwrap(
-    name: str, filename: str, raw: IO[bytes], limits: Limits, depth: int, encoding: str | None
+    name: str,
+    filename: str,
+    raw: IO[bytes],
+    limits: Limits,
+    depth: int,
+    encoding: str | None,
+    source: _Counting | None = None,
 ) -> Iterator[Input]:
+    """The inputs in ``raw``, unwrapping compression and archives. ``source`` counts the bytes
+    read from the source itself once a compressed layer was met (see :class:`_Bounded`)."""
     head, stream = _peek(raw, HEAD_SIZE)
     kind = _kind(head)
     if kind is None:
@@ -354,15 +375,16 @@ def _unwrap(
             inner = bz2.BZ2File(compressed)
         else:
             inner = lzma.LZMAFile(compressed)  # noqa: SIM115 - closed with the stream it wraps
-        bounded = io.BufferedReader(_Bounded(name, inner, counter, limits), buffer_size=_CHUNK)
+        source = source or counter
+        bounded = io.BufferedReader(_Bounded(name, inner, counter, limits, source), buffer_size=_CHUNK)
         stem = re.sub(r"\.(gz|gzip|bz2|xz|tgz)$", "", filename, flags=re.I)
         if filename.lower().endswith(".tgz"):
             stem += ".tar"
-        yield from _unwrap(name, stem, bounded, limits, depth + 1, None)
+        yield from _unwrap(name, stem, bounded, limits, depth + 1, None, source)
     elif kind == "zip":
-        yield from _zip_members(name, stream, limits, depth)
+        yield from _zip_members(name, stream, limits, depth, source)
     else:
-        yield from _tar_members(name, stream, limits, depth)
+        yield from _tar_members(name, stream, limits, depth, source)
 
 
 def _member_ok(member_name: str) -> bool:
@@ -371,7 +393,9 @@ def _member_ok(member_name: str) -> bool:
     return bool(base) and not base.startswith(".") and "__MACOSX" not in parts
 
 
-def _zip_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Iterator[Input]:
+def _zip_members(
+    name: str, stream: BinaryIO, limits: Limits, depth: int, source: _Counting | None
+) -> Iterator[Input]:
     # zipfile needs a seekable file: spool the archive in memory (zip central directories sit
     # at the end, so a zip cannot be streamed); the size limit bounds that buffer.
     data = stream.read(limits.max_zip + 1)
@@ -395,10 +419,11 @@ def _zip_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Ite
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError) as exc:
             # a damaged directory can also give a negative seek (ValueError) or EOFError
             raise SourceError(member, f"cannot open zip member: {exc}") from None
-        counter_in = max(info.compress_size, 1)
-        counting = _StaticCounter(counter_in)
-        bounded = io.BufferedReader(_Bounded(member, opened, counting, limits), buffer_size=_CHUNK)
-        yield from _unwrap(member, Path(info.filename).name, bounded, limits, depth + 1, None)
+        counting = _StaticCounter(max(info.compress_size, 1))
+        # a zip read straight from the source: its own size is the source's bytes
+        outer = source or _StaticCounter(len(data))
+        bounded = io.BufferedReader(_Bounded(member, opened, counting, limits, outer), buffer_size=_CHUNK)
+        yield from _unwrap(member, Path(info.filename).name, bounded, limits, depth + 1, None, outer)
 
 
 class _StaticCounter(_Counting):
@@ -408,15 +433,19 @@ class _StaticCounter(_Counting):
         self.count = count
 
 
-def _tar_members(name: str, stream: BinaryIO, limits: Limits, depth: int) -> Iterator[Input]:
+def _tar_members(
+    name: str, stream: BinaryIO, limits: Limits, depth: int, source: _Counting | None
+) -> Iterator[Input]:
     try:
         with tarfile.open(fileobj=stream, mode="r|") as archive:
-            yield from _tar_stream(name, archive, limits, depth)
+            yield from _tar_stream(name, archive, limits, depth, source)
     except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as exc:
         raise SourceError(name, f"corrupt tar archive: {exc}") from None
 
 
-def _tar_stream(name: str, archive: tarfile.TarFile, limits: Limits, depth: int) -> Iterator[Input]:
+def _tar_stream(
+    name: str, archive: tarfile.TarFile, limits: Limits, depth: int, source: _Counting | None
+) -> Iterator[Input]:
     """Regular-file members only: links, devices and odd names are never opened."""
     for info in archive:
         if not info.isfile() or not _member_ok(info.name):
@@ -425,8 +454,8 @@ def _tar_stream(name: str, archive: tarfile.TarFile, limits: Limits, depth: int)
         extracted = archive.extractfile(info)
         if extracted is None:
             continue
-        bounded = io.BufferedReader(_Bounded(member, extracted, None, limits), buffer_size=_CHUNK)
-        yield from _unwrap(member, Path(info.name).name, bounded, limits, depth + 1, None)
+        bounded = io.BufferedReader(_Bounded(member, extracted, None, limits, source), buffer_size=_CHUNK)
+        yield from _unwrap(member, Path(info.name).name, bounded, limits, depth + 1, None, source)
 
 
 class _TextAsBytes(io.RawIOBase):

@@ -95,6 +95,40 @@ def test_decompression_bomb_is_stopped_by_the_ratio_limit() -> None:
                 pass
 
 
+def _drain(source: Any, limits: Limits) -> int:
+    total = 0
+    for inp in open_inputs(source, limits=limits):
+        while chunk := inp.stream.read(1 << 20):
+            total += len(chunk)
+    return total
+
+
+@pytest.mark.parametrize("archive", ["gzip", "tar", "zip"])
+def test_nested_compression_is_bounded_by_the_ratio_to_the_source(archive: str) -> None:
+    # gzip of gzip of zeros: the inner layer expands 1028 times and the outer 149 times, each
+    # under a limit of 1100, but the source's bytes expand 150,000 times
+    zeros = bytes(32 * 1024 * 1024)
+    inner = gzip.compress(zeros, 9)
+    limits = Limits(ratio_after=1024 * 1024, max_ratio=1100)
+    assert _drain(inner, limits) == len(zeros)  # one layer alone is within the limit
+    if archive == "gzip":
+        nested = gzip.compress(inner, 9)
+    elif archive == "tar":  # a .tar.gz whose member is itself gzipped
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            info = tarfile.TarInfo("zeros.gz")
+            info.size = len(inner)
+            tar.addfile(info, io.BytesIO(inner))
+        nested = gzip.compress(buffer.getvalue(), 9)
+    else:  # a zip whose deflated member is itself gzipped
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("zeros.gz", inner)
+        nested = buffer.getvalue()
+    with pytest.raises(LimitExceeded, match="compression ratio"):
+        _drain(nested, limits)
+
+
 def test_truncated_gzip_is_reported_with_the_source_name(tmp_path: Path) -> None:
     path = tmp_path / "cut.gz"
     import random
