@@ -8,15 +8,16 @@ that they can be cut too. Workers (a :class:`~concurrent.futures.ProcessPoolExec
 with ``fork`` when that is safe, else ``forkserver`` or ``spawn``: see :func:`_context`) receive
 small :class:`~recordparse.splitting.Task` descriptions, re-open the files themselves, and write
 the Records and Failures of their range to a file, pickled in slices as they are mapped (see
-:func:`_work` for why not through the executor's pipe). A
-parser whose ``split`` is costly and declares ``ship_raw_records`` is split once, here, and its
-raw records are sent to the workers to map (``raws`` tasks), instead of being split again.
+:func:`_work` for why not through the executor's pipe). A parser whose ``split`` is costly and
+declares ``ship_raw_records`` is split once, here, and its raw records are sent to the workers
+to map (``raws`` tasks), instead of being split again.
 
 This process is one of the N: while ``2 * (N - 1)`` tasks wait for the workers or run there, it
 reads the next range itself instead of waiting. A worker's finished task counts no longer, even
-before its outcomes are handed out, so the workers are kept fed while this process is busy. Planning alone leaves much of a core idle, and the Records
-it reads itself are never pickled. (Two workers beside a busy planner on two cores would also
-make three processes share two cores.)
+before its outcomes are handed out, so the workers are kept fed while this process is busy.
+Planning alone leaves much of a core idle, and the Records it reads itself are never pickled.
+(Two workers beside a busy planner on two cores would also make three processes share two
+cores.)
 
 Sending Records between processes is the price of the workers, and this process unpickles every
 one of theirs, so it is kept cheap: Records pickle compactly (one tuple of field values, see
@@ -32,8 +33,8 @@ Outcomes are handed out in input order as soon as the oldest task is done, and a
 ``2 * (N - 1) + WINDOW_EXTRA`` tasks are in flight or waiting, so memory stays flat whatever
 the input size: that many ranges of ``blocksize`` bytes, as Records. A whole-input task (a format
 that cannot be cut) always goes to a worker; its outcomes, like a range's, are streamed back from
-the worker's file. Results equal a single-process read:
-the same Records, Failures and positions.
+the worker's file. Results equal a single-process read: the same Records, Failures and
+positions.
 """
 
 from __future__ import annotations
@@ -114,7 +115,6 @@ class _Spilled:
     """A worker's outcomes, written to ``path`` as a sequence of pickled lists."""
 
     path: str
-    count: int
 
 
 #: One place in the read's window, in input order: a worker's task (a Task before it is
@@ -150,12 +150,10 @@ def _work(task: Task, spill_dir: str, encode: Encode | None = None) -> _Spilled:
     if encode is not None:
         outcomes = (o if isinstance(o, Failure) else encode(o) for o in outcomes)
     piece: list[Any] = []
-    count = 0
     with tempfile.NamedTemporaryFile(dir=spill_dir, prefix="spill-", delete=False) as spill:
         try:
             for outcome in outcomes:
                 piece.append(outcome)
-                count += 1
                 if len(piece) == PICKLE_SLICE:
                     spill.write(_pickled(piece))
                     piece = []
@@ -165,7 +163,7 @@ def _work(task: Task, spill_dir: str, encode: Encode | None = None) -> _Spilled:
             spill.close()
             os.unlink(spill.name)
             raise
-    return _Spilled(spill.name, count)
+    return _Spilled(spill.name)
 
 
 def _ship(task: Task, workdir: str) -> str:

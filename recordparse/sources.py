@@ -123,9 +123,8 @@ class _Bounded(io.RawIOBase):
         # one decompressor read per call: a buffered read(n) that fails half-way drops the
         # bytes it had already decoded (the records before a corrupt tail)
         self._read = getattr(inner, "read1", inner.read)
-        self._counters = tuple(c for c in (counter, source) if c is not None)
-        if len(self._counters) == 2 and counter is source:  # the outermost layer
-            self._counters = self._counters[:1]
+        # each counter once: the outermost layer's own count is the source's
+        self._counters = tuple({id(c): c for c in (counter, source) if c is not None}.values())
         self._limits = limits
         self.produced = 0
 
