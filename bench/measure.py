@@ -1,8 +1,8 @@
 """One measurement in a fresh interpreter: ``python -m bench.measure IMPL PATH [FORMAT] [JOBS]``.
 
 ``IMPL`` is ``recordparse`` (``recordparse.read``), ``recordparse-cli`` (``recordparse parse --to
-jsonl`` into a file beside the input) or a baseline name from :mod:`bench.baselines`. Prints one JSON object:
-records, failures, seconds, and the peak resident memory above the resident memory just before
+jsonl`` into a file beside the input) or a baseline name from :mod:`bench.baselines`. Prints one
+JSON object: records, failures, seconds, and the peak resident memory above the resident memory just before
 reading (after every import), in KiB. On Linux the kernel's high-water mark is reset first
 (``/proc/self/clear_refs``) so that import-time garbage does not hide the run's own peak; else
 ``resource.getrusage`` is used. Running each measurement in its own process keeps one run's
@@ -159,15 +159,16 @@ def main(argv: list[str]) -> int:
     cpu_start = time.process_time()
     start = time.perf_counter()
     out = path.with_name(path.name + ".jsonl")
+    records = 0
     if impl == "recordparse":
         records, failures = _recordparse(path, fmt, jobs)
     elif impl == "recordparse-cli":
-        records, failures = -1, _recordparse_cli(path, fmt, jobs, out)
+        failures = _recordparse_cli(path, fmt, jobs, out)
     else:
         records, failures = BASELINES[impl](path), 0
     seconds = time.perf_counter() - start
     cpu = watch.stop()
-    if records < 0:
+    if impl == "recordparse-cli":  # its lines are counted outside the timed run
         with out.open("rb") as lines:
             records = sum(1 for _ in lines)
         out.unlink()

@@ -115,13 +115,11 @@ def _parallel_pair(
     given) and with ``jobs``, taken in turns, for the speed-up: the cores are shared, and one
     run of each taken at different moments compares the load of those moments as much as the
     two reads."""
-    singles = [first] if first is not None else []
+    singles = [first if first is not None else _measure(impl, path, fmt)]
     parallels = [_measure(impl, path, fmt, jobs)]
-    while len(singles) < repeat or len(parallels) < repeat:
-        if len(singles) < repeat:
-            singles.append(_measure(impl, path, fmt))
-        if len(parallels) < repeat:
-            parallels.append(_measure(impl, path, fmt, jobs))
+    for _ in range(repeat - 1):
+        singles.append(_measure(impl, path, fmt))
+        parallels.append(_measure(impl, path, fmt, jobs))
 
     def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
         good = [r for r in runs if "error" not in r]
